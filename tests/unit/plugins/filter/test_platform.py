@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.chatbot.platform.plugins.filter.platform import FilterModule, resource_name, tf_output_values, tf_state_key
+
+
+def test_resource_name_follows_naming_rule():
+    assert resource_name("eks", "chatbot", "prod") == "chatbot-prod-eks"
+    assert resource_name("tfstate", "chatbot", "local") == "chatbot-local-tfstate"
+
+
+@pytest.mark.parametrize(
+    ("purpose", "name", "env"),
+    [("EKS", "chatbot", "prod"), ("eks", "chat_bot", "prod"), ("eks", "chatbot", ""), ("-eks", "chatbot", "dev"), ("eks", None, "dev")],
+)
+def test_resource_name_rejects_invalid_parts(purpose, name, env):
+    with pytest.raises(AnsibleFilterError, match="must be lower-case"):
+        resource_name(purpose, name, env)
+
+
+def test_resource_name_enforces_length_limit():
+    assert resource_name("cache", "chatbot", "staging", max_length=40) == "chatbot-staging-cache"
+    with pytest.raises(AnsibleFilterError, match="longer than the limit of 20"):
+        resource_name("redis-replication-group", "chatbot", "staging", max_length=20)
+
+
+def test_tf_output_values_keeps_values_and_types():
+    outputs = {
+        "bucket": {"value": "chatbot-dev-tfstate", "type": "string", "sensitive": False},
+        "config": {"value": {"encrypt": True}, "type": ["object", {"encrypt": "bool"}], "sensitive": False},
+        "token": {"value": "s3cr3t", "type": "string", "sensitive": True},
+    }
+    assert tf_output_values(outputs) == {"bucket": "chatbot-dev-tfstate", "config": {"encrypt": True}, "token": "s3cr3t"}
+    assert "token" not in tf_output_values(outputs, include_sensitive=False)
+    assert tf_output_values(None) == {}
+
+
+@pytest.mark.parametrize("bad", [["a"], {"bucket": "no-value-wrapper"}, {"bucket": {"type": "string"}}])
+def test_tf_output_values_rejects_other_shapes(bad):
+    with pytest.raises(AnsibleFilterError):
+        tf_output_values(bad)
+
+
+def test_tf_state_key():
+    assert tf_state_key("platform", "chatbot", "prod") == "chatbot/prod/platform.tfstate"
+    assert tf_state_key("cluster_addons", "chatbot", "dev") == "chatbot/dev/cluster_addons.tfstate"
+    with pytest.raises(AnsibleFilterError):
+        tf_state_key("../evil", "chatbot", "prod")
+
+
+def test_filters_are_registered():
+    assert set(FilterModule().filters()) == {"resource_name", "tf_output_values", "tf_state_key"}
