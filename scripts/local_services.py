@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Start and stop the local stand-ins for AWS and MongoDB Atlas used by `make demo` and molecule.
 
     local_services.py start   # moto server on https://127.0.0.1:4566, Atlas emulator on 127.0.0.1:4580
@@ -173,7 +172,7 @@ def stop() -> int:
             os.killpg(pid, signal.SIGTERM)
         except ProcessLookupError:
             continue
-        for _ in range(50):
+        for _attempt in range(50):
             try:
                 os.kill(pid, 0)
             except ProcessLookupError:

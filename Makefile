@@ -1,0 +1,105 @@
+# chatbot.platform: set-up, checks and the local demo. `make help` lists the targets.
+# Every target installs what it needs: Python tools into .venv, checkov into .venv-checkov,
+# helm and kubectl into .tools/bin (all git-ignored). Terraform must be on PATH.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(CURDIR)
+PYTHON ?= python3
+VENV := $(ROOT)/.venv
+CHECKOV_VENV := $(ROOT)/.venv-checkov
+TOOLS := $(ROOT)/.tools
+# The provider mirror folder of the machine image (offline `terraform init`); override with TF_PLUGIN_MIRROR.
+TF_PLUGIN_MIRROR ?= $(firstword $(wildcard /tf-plugins /opt/tf-plugins /usr/local/share/tf-plugins))
+
+export PATH := $(TOOLS)/bin:$(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(ROOT)/ansible.cfg
+export PLATFORM_ROOT := $(ROOT)
+export CHECKOV_BIN := $(CHECKOV_VENV)/bin/checkov
+ifneq ($(TF_PLUGIN_MIRROR),)
+export TF_CLI_CONFIG_FILE := $(TOOLS)/terraformrc
+endif
+
+STAGES := lint sanity units functional terraform charts molecule security workflows changelog-lint build
+
+.PHONY: help setup test demo $(STAGES) clean constraints
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(VENV)/.installed: requirements/dev.txt requirements/constraints.txt
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt -c requirements/constraints.txt
+	@touch $@
+
+$(CHECKOV_VENV)/.installed: requirements/checkov.txt requirements/checkov-constraints.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.txt -c requirements/checkov-constraints.txt
+	@touch $@
+
+$(TOOLS)/bin/helm: $(VENV)/.installed scripts/install_k8s_tools.py
+	$(VENV)/bin/python scripts/install_k8s_tools.py $(TOOLS)/bin
+	@touch $@
+
+$(TOOLS)/terraformrc: Makefile
+	@mkdir -p $(TOOLS)
+	@if [ -n "$(TF_PLUGIN_MIRROR)" ]; then \
+	  printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n' "$(TF_PLUGIN_MIRROR)" > $@; \
+	  echo "terraform: installing hashicorp/* providers from the mirror $(TF_PLUGIN_MIRROR)"; \
+	else : > $@; fi
+
+build/collections/ansible_collections/chatbot/platform:
+	@mkdir -p $(dir $@)
+	@ln -sfn ../../../.. $@
+
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/bin/helm $(TOOLS)/terraformrc build/collections/ansible_collections/chatbot/platform ## Install every tool (idempotent)
+
+test: setup ## Run every stage, stop at the first failure, print a summary
+	@scripts/run_stages.sh $(STAGES)
+
+lint: setup ## ansible-lint (production), yamllint, ruff
+	@scripts/stages/lint.sh
+
+sanity: setup ## ansible-test sanity on a staged copy of the collection
+	@scripts/stages/ansible_test.sh sanity
+
+units: setup ## ansible-test units (tests/unit)
+	@scripts/stages/ansible_test.sh units
+
+functional: setup ## pytest tests/functional: modules against moto and the Atlas emulator
+	@scripts/stages/pytest_dir.sh tests/functional
+
+terraform: setup ## fmt, init, validate and terraform test for every module and stack; tests/terraform
+	@scripts/stages/terraform.sh
+
+charts: setup ## helm lint, render, kubernetes-validate, CRD schemas, tests/charts
+	@scripts/stages/charts.sh
+
+molecule: setup ## every molecule scenario against the local services
+	@scripts/stages/molecule.sh
+
+security: setup ## checkov over terraform/, charts/, argocd/, .github/
+	@scripts/stages/security.sh
+
+workflows: setup ## check-jsonschema on GitHub workflow files
+	@scripts/stages/workflows.sh
+
+changelog-lint: setup ## antsibull-changelog lint
+	@cd $(ROOT) && antsibull-changelog lint && echo "changelog: fragments and config are valid"
+
+build: setup ## build the collection tarball, install it and run its playbooks' syntax check
+	@scripts/stages/build.sh
+
+demo: setup ## site.yml on the local inventory (moto + Atlas emulator), twice: the second run must change nothing
+	@scripts/demo.sh
+
+constraints: ## Re-resolve requirements/constraints.txt from requirements/dev.txt
+	rm -rf build/constraints-venv && $(PYTHON) -m venv build/constraints-venv
+	build/constraints-venv/bin/python -m pip install --quiet -r requirements/dev.txt
+	build/constraints-venv/bin/python -m pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' > requirements/constraints.txt
+
+clean: ## Remove build output (keeps the tool environments)
+	rm -rf build tests/output
