@@ -143,17 +143,17 @@ def start() -> int:
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     ensure_tls()
     for svc in _services():
-        pid_file = STATE_DIR / f"{svc['name']}.pid"
+        pid_file = STATE_DIR / f"{svc['name']}-{svc['port']}.pid"
         if _answers(svc["health"]):
             print(f"local-services: {svc['name']} already answers on {HOST}:{svc['port']}; leaving it as it is")
             continue
-        log = open(STATE_DIR / f"{svc['name']}.log", "ab")  # noqa: SIM115 - handed to the child process
+        log = open(STATE_DIR / f"{svc['name']}-{svc['port']}.log", "ab")  # noqa: SIM115 - handed to the child process
         proc = subprocess.Popen(svc["cmd"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
         pid_file.write_text(str(proc.pid))
         deadline = time.monotonic() + 30
         while not _answers(svc["health"]):
             if proc.poll() is not None or time.monotonic() > deadline:
-                print(f"local-services: {svc['name']} did not start; see {STATE_DIR / (svc['name'] + '.log')}", file=sys.stderr)
+                print(f"local-services: {svc['name']} did not start; see {STATE_DIR / (svc['name'] + '-' + str(svc['port']) + '.log')}", file=sys.stderr)
                 stop()
                 return 1
             time.sleep(0.2)
@@ -163,7 +163,7 @@ def start() -> int:
 
 def stop() -> int:
     for svc in _services():
-        pid_file = STATE_DIR / f"{svc['name']}.pid"
+        pid_file = STATE_DIR / f"{svc['name']}-{svc['port']}.pid"
         if not pid_file.exists():
             continue
         pid = int(pid_file.read_text().strip() or 0)
