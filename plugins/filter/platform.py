@@ -8,7 +8,6 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
-
 _NAME_PART = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
 
