@@ -25,7 +25,9 @@ ran=${#results[@]}
 for stage in "${@:ran+1}"; do printf '%-16s %-8s %8s\n' "$stage" "not run" "-"; done
 if [ "$status" -ne 0 ]; then
   echo "make test: FAILED (stage ${results[-1]%%|*})"
+  echo "stages: $(( ${#results[@]} - 1 )) passed, 1 failed"
 else
   echo "make test: all ${#results[@]} stages passed"
+  echo "stages: ${#results[@]} passed, 0 failed"
 fi
 exit "$status"
