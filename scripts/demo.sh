@@ -26,7 +26,7 @@ if ! grep -Eq 'changed=0 ' <<<"$recap" || grep -Eq 'changed=[1-9]' <<<"$recap"; 
 fi
 echo "demo: the second run reported changed=0 (log: build/local/second-run.log)"
 echo "demo: verifying the state bucket through the AWS API"
-ansible-playbook -i inventories/local molecule/bootstrap/verify.yml
+ansible-playbook -i inventories/local playbooks/verify_bootstrap.yml
 echo "demo: done"
 if [ "${DEMO_KEEP_SERVICES:-0}" = 1 ]; then
   echo "demo: servers left running; environment for the AWS CLI or boto3:"
