@@ -5,6 +5,8 @@
 # for a look around (stop them with `python scripts/local_services.py stop`).
 set -euo pipefail
 cd "${PLATFORM_ROOT:?run through make}"
+# Servers left running by an earlier DEMO_KEEP_SERVICES=1 run hold that run's state: start afresh.
+python scripts/local_services.py stop
 python scripts/local_services.py start
 if [ "${DEMO_KEEP_SERVICES:-0}" != 1 ]; then
   trap 'python scripts/local_services.py stop' EXIT

@@ -8,8 +8,9 @@ moto serves HTTPS with a certificate signed by a throw-away CA made here on firs
 (build/local-services/tls/ca.pem; AWS_CA_BUNDLE points at it). TLS matters: the state bucket's
 policy denies every request without TLS, and moto evaluates bucket policies.
 
-Ports come from PLATFORM_MOTO_PORT and PLATFORM_ATLAS_PORT. A service whose port already answers
-is left alone and not stopped later: this script only stops processes it started itself.
+Ports come from PLATFORM_MOTO_PORT and PLATFORM_ATLAS_PORT. A port taken by a process this script
+did not start is an error (its state would leak into the run); this script only stops processes
+it started itself.
 """
 
 from __future__ import annotations
@@ -145,8 +146,15 @@ def start() -> int:
     for svc in _services():
         pid_file = STATE_DIR / f"{svc['name']}-{svc['port']}.pid"
         if _answers(svc["health"]):
-            print(f"local-services: {svc['name']} already answers on {HOST}:{svc['port']}; leaving it as it is")
-            continue
+            if pid_file.exists():
+                print(f"local-services: {svc['name']} (started earlier by this script) already answers on {HOST}:{svc['port']}")
+                continue
+            print(
+                f"local-services: something this script did not start already listens on {HOST}:{svc['port']}; "
+                f"stop it or choose another port (PLATFORM_{svc['name'].upper()}_PORT)",
+                file=sys.stderr,
+            )
+            return 1
         log = open(STATE_DIR / f"{svc['name']}-{svc['port']}.log", "ab")  # noqa: SIM115 - handed to the child process
         proc = subprocess.Popen(svc["cmd"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
         pid_file.write_text(str(proc.pid))

@@ -1,0 +1,192 @@
+"""roles/terraform_stack against moto: apply only on change, idempotence, check mode, outputs, and
+the guards against destroying anything without terraform_stack_allow_destroy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# A small stack that follows the stack contract (docs/terraform.md): one SSM parameter whose name
+# changes with an input, so a new value forces a replacement (a destroy).
+STACK = {
+    "versions.tf": """
+        terraform {
+          required_version = ">= 1.10"
+          required_providers {
+            aws = { source = "hashicorp/aws", version = ">= 5.100, < 6.0" }
+          }
+          backend "s3" {}
+        }
+    """,
+    "providers.tf": """
+        provider "aws" {
+          region            = var.region
+          s3_use_path_style = var.s3_use_path_style
+          default_tags { tags = var.tags }
+        }
+    """,
+    "variables.tf": """
+        variable "name" { type = string }
+        variable "environment" { type = string }
+        variable "region" { type = string }
+        variable "tags" { type = map(string) }
+        variable "s3_use_path_style" { type = bool }
+        variable "purpose" { type = string }
+    """,
+    "main.tf": """
+        resource "aws_ssm_parameter" "probe" {
+          name  = "/${var.name}/${var.environment}/${var.purpose}"
+          type  = "String"
+          value = "probe"
+        }
+        output "parameter_name" { value = aws_ssm_parameter.probe.name }
+    """,
+}
+
+PLAYBOOK = """
+- name: Run the probe stack
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Run the stack
+      ansible.builtin.include_role:
+        name: chatbot.platform.terraform_stack
+      vars:
+        terraform_stack_name: probe
+        terraform_stack_source_dir: "{{ probe_dir }}"
+        terraform_stack_vars:
+          purpose: "{{ purpose }}"
+    - name: Report the outputs
+      ansible.builtin.debug:
+        var: platform_outputs
+"""
+
+
+@pytest.fixture
+def probe(tmp_path, aws_env):
+    stack_dir = tmp_path / "stack"
+    stack_dir.mkdir()
+    for name, body in STACK.items():
+        (stack_dir / name).write_text(textwrap.dedent(body))
+    (tmp_path / "play.yml").write_text(PLAYBOOK)
+    bucket = f"probe-{uuid.uuid4().hex[:12]}"
+    clients = {
+        name: boto3.client(
+            name,
+            endpoint_url=aws_env["AWS_ENDPOINT_URL"],
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        for name in ("s3", "ssm")
+    }
+    clients["s3"].create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    env = {k: v for k, v in aws_env.items() if k not in ("AWS_ENDPOINT_URL", "TF_DATA_DIR")}
+    env.update(
+        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+        ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"),
+        ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+        ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+    )
+    base_vars = {
+        "ansible_python_interpreter": sys.executable,
+        "probe_dir": str(stack_dir),
+        "platform_name": "chatbot",
+        "platform_env": "dev",
+        "platform_region": "eu-west-1",
+        "platform_tags": {"Project": "chatbot", "cost-center": "platform"},
+        "platform_work_dir": str(tmp_path / "work"),
+        "platform_state_bucket": bucket,
+        "platform_aws_endpoint_url": aws_env["AWS_ENDPOINT_URL"],
+    }
+
+    def run(purpose, *extra_args, **extra_vars):
+        variables = {**base_vars, "purpose": purpose, **extra_vars}
+        cmd = [str(Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "ansible-playbook"), "-i", "localhost,", "-c", "local"]
+        cmd += ["-e", json.dumps(variables), *extra_args, str(tmp_path / "play.yml")]
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, cwd=tmp_path)
+        try:
+            report = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            pytest.fail(f"ansible-playbook did not print JSON:\n{proc.stdout}\n{proc.stderr}")
+        return proc.returncode, report
+
+    def parameters():
+        return sorted(p["Name"] for p in clients["ssm"].describe_parameters().get("Parameters", []))
+
+    return {"run": run, "parameters": parameters, "bucket": bucket, "s3": clients["s3"]}
+
+
+def changed(report):
+    return report["stats"]["localhost"]["changed"]
+
+
+def failure_messages(report):
+    return [result.get("msg", "") for play in report["plays"] for task in play["tasks"] for result in task["hosts"].values() if result.get("failed")]
+
+
+def outputs(report):
+    for play in report["plays"]:
+        for task in play["tasks"]:
+            result = task["hosts"].get("localhost", {})
+            if "platform_outputs" in result:
+                return result["platform_outputs"]
+    return None
+
+
+def test_applies_once_then_changes_nothing_and_publishes_outputs(probe):
+    rc, report = probe["run"]("jobs")
+    assert rc == 0, failure_messages(report)
+    assert changed(report) >= 1
+    assert "/chatbot/dev/jobs" in probe["parameters"]()
+    assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}
+    state = probe["s3"].list_objects_v2(Bucket=probe["bucket"])["Contents"]
+    assert [o["Key"] for o in state] == ["chatbot/dev/probe.tfstate"]
+
+    rc, report = probe["run"]("jobs")
+    assert rc == 0, failure_messages(report)
+    assert changed(report) == 0
+    assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}
+
+
+def test_check_mode_plans_without_applying(probe):
+    rc, report = probe["run"]("audit", "--check")
+    assert rc == 0, failure_messages(report)
+    assert changed(report) >= 1, "a plan with changes must be reported as changed in check mode"
+    assert "/chatbot/dev/audit" not in probe["parameters"]()
+
+
+def test_a_plan_that_destroys_needs_the_flag(probe):
+    assert probe["run"]("first")[0] == 0
+    rc, report = probe["run"]("second")
+    assert rc != 0
+    assert any("destroy" in msg for msg in failure_messages(report))
+    assert "/chatbot/dev/first" in probe["parameters"]()
+    assert "/chatbot/dev/second" not in probe["parameters"]()
+
+    rc, report = probe["run"]("second", terraform_stack_allow_destroy=True)
+    assert rc == 0, failure_messages(report)
+    assert "/chatbot/dev/second" in probe["parameters"]()
+    assert "/chatbot/dev/first" not in probe["parameters"]()
+
+
+def test_destroying_a_stack_needs_the_flag(probe):
+    assert probe["run"]("gone")[0] == 0
+    rc, report = probe["run"]("gone", terraform_stack_state="absent")
+    assert rc != 0
+    assert any("terraform_stack_allow_destroy=true" in msg for msg in failure_messages(report))
+    assert "/chatbot/dev/gone" in probe["parameters"]()
+
+    rc, report = probe["run"]("gone", terraform_stack_state="absent", terraform_stack_allow_destroy=True)
+    assert rc == 0, failure_messages(report)
+    assert "/chatbot/dev/gone" not in probe["parameters"]()
