@@ -1,0 +1,59 @@
+output "cluster_name" {
+  description = "Name of the EKS cluster."
+  value       = aws_eks_cluster.this.name
+}
+
+output "cluster_arn" {
+  description = "ARN of the EKS cluster."
+  value       = aws_eks_cluster.this.arn
+}
+
+output "cluster_endpoint" {
+  description = "Kubernetes API endpoint."
+  value       = aws_eks_cluster.this.endpoint
+}
+
+output "cluster_certificate_authority_data" {
+  description = "Base64 CA bundle of the API endpoint (for kubeconfig)."
+  value       = aws_eks_cluster.this.certificate_authority[0].data
+}
+
+output "cluster_version" {
+  description = "Kubernetes version of the control plane."
+  value       = aws_eks_cluster.this.version
+}
+
+output "cluster_security_group_id" {
+  description = "Security group EKS created for the control plane and managed nodes."
+  value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
+}
+
+output "oidc_provider_arn" {
+  description = "ARN of the IAM OIDC provider for IRSA."
+  value       = aws_iam_openid_connect_provider.this.arn
+}
+
+output "oidc_issuer" {
+  description = "OIDC issuer host and path without https:// (the prefix of the :sub and :aud condition keys)."
+  value       = replace(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://", "")
+}
+
+output "node_role_arn" {
+  description = "IAM role of the managed nodes."
+  value       = aws_iam_role.node.arn
+}
+
+output "node_group_names" {
+  description = "Managed node group names by key."
+  value       = { for k, g in aws_eks_node_group.this : k => g.node_group_name }
+}
+
+output "kms_key_arn" {
+  description = "KMS key encrypting Kubernetes secrets and the control-plane logs."
+  value       = aws_kms_key.cluster.arn
+}
+
+output "addon_versions" {
+  description = "Installed add-on versions by name."
+  value       = local.addon_versions
+}

@@ -1,0 +1,247 @@
+# Plan-time assertions with a mocked provider: no AWS account or network needed.
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_data "aws_vpc" {
+    defaults = { cidr_block = "10.40.0.0/16" }
+  }
+  mock_data "aws_eks_addon_version" {
+    defaults = { version = "v1.0.0-eksbuild.1" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000000" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/mock" }
+  }
+  mock_resource "aws_eks_cluster" {
+    defaults = {
+      identity = [{ oidc = [{ issuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE" }] }]
+    }
+  }
+}
+
+variables {
+  name                     = "chatbot-test"
+  vpc_id                   = "vpc-0123456789abcdef0"
+  node_subnet_ids          = ["subnet-a", "subnet-b", "subnet-c"]
+  control_plane_subnet_ids = ["subnet-x", "subnet-y", "subnet-z"]
+  admin_principal_arns     = ["arn:aws:iam::111122223333:role/platform-admin"]
+  addons = {
+    coredns                = { version = "v1.12.1-eksbuild.2" }
+    kube-proxy             = {}
+    vpc-cni                = { service_account_role_arn = "arn:aws:iam::111122223333:role/vpc-cni" }
+    aws-ebs-csi-driver     = {}
+    aws-efs-csi-driver     = {}
+    eks-pod-identity-agent = {}
+  }
+}
+
+run "cluster_version_and_access" {
+  command = plan
+
+  assert {
+    condition     = aws_eks_cluster.this.version == "1.36" && aws_eks_cluster.this.name == "chatbot-test-eks"
+    error_message = "Default cluster version must be 1.36 and the name <name>-eks."
+  }
+
+  assert {
+    condition     = aws_eks_cluster.this.access_config[0].authentication_mode == "API" && aws_eks_cluster.this.access_config[0].bootstrap_cluster_creator_admin_permissions == false
+    error_message = "Access must use access entries only (API mode), without implicit creator admin."
+  }
+
+  assert {
+    condition     = aws_eks_access_policy_association.admin["arn:aws:iam::111122223333:role/platform-admin"].policy_arn == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+    error_message = "Admins get cluster admin through an access policy association."
+  }
+
+  assert {
+    condition     = aws_eks_access_entry.node.type == "EC2_LINUX"
+    error_message = "The node role needs an EC2_LINUX access entry in API mode."
+  }
+}
+
+run "private_endpoint_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_eks_cluster.this.vpc_config[0].endpoint_private_access && !aws_eks_cluster.this.vpc_config[0].endpoint_public_access
+    error_message = "Without allowed CIDRs the API endpoint must be private only."
+  }
+}
+
+run "public_endpoint_restricted_to_cidrs" {
+  command = plan
+
+  variables {
+    endpoint_public_access_cidrs = ["203.0.113.0/24"]
+  }
+
+  assert {
+    condition     = aws_eks_cluster.this.vpc_config[0].endpoint_public_access && toset(aws_eks_cluster.this.vpc_config[0].public_access_cidrs) == toset(["203.0.113.0/24"])
+    error_message = "The public endpoint must be limited to the given CIDRs."
+  }
+}
+
+run "rejects_open_public_endpoint" {
+  command = plan
+
+  variables {
+    endpoint_public_access_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.endpoint_public_access_cidrs]
+}
+
+run "secrets_encryption_and_logging" {
+  command = plan
+
+  assert {
+    condition     = aws_eks_cluster.this.encryption_config[0].resources == toset(["secrets"]) && aws_kms_key.cluster.enable_key_rotation
+    error_message = "Kubernetes secrets must be envelope-encrypted with a rotating KMS key."
+  }
+
+  assert {
+    condition     = toset(aws_eks_cluster.this.enabled_cluster_log_types) == toset(["api", "audit", "authenticator", "controllerManager", "scheduler"])
+    error_message = "All control-plane log types must be enabled."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.cluster.name == "/aws/eks/chatbot-test-eks/cluster" && aws_cloudwatch_log_group.cluster.retention_in_days == 365
+    error_message = "The control-plane log group must exist with retention before the cluster."
+  }
+}
+
+run "oidc_provider_for_irsa" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_openid_connect_provider.this.client_id_list == toset(["sts.amazonaws.com"])
+    error_message = "The OIDC provider must accept the STS audience."
+  }
+}
+
+run "node_groups_sizes_types_taints" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_eks_node_group.this)) == toset(["general", "ml"])
+    error_message = "general and ml node groups are expected."
+  }
+
+  assert {
+    condition     = aws_eks_node_group.this["general"].scaling_config[0].min_size == 2 && aws_eks_node_group.this["general"].scaling_config[0].max_size == 5
+    error_message = "general must scale 2-5."
+  }
+
+  assert {
+    condition     = aws_eks_node_group.this["ml"].scaling_config[0].min_size == 1 && aws_eks_node_group.this["ml"].scaling_config[0].max_size == 3
+    error_message = "ml must scale 1-3."
+  }
+
+  assert {
+    condition     = toset(aws_eks_node_group.this["general"].instance_types) == toset(["t3.medium", "t3.large"]) && toset(aws_eks_node_group.this["ml"].instance_types) == toset(["c5.xlarge", "m5.large"])
+    error_message = "Unexpected instance types."
+  }
+
+  assert {
+    condition     = length(aws_eks_node_group.this["ml"].taint) == 1 && one(aws_eks_node_group.this["ml"].taint).key == "workload" && one(aws_eks_node_group.this["ml"].taint).value == "ml" && one(aws_eks_node_group.this["ml"].taint).effect == "NO_SCHEDULE"
+    error_message = "ml nodes must carry the workload=ml:NoSchedule taint."
+  }
+
+  assert {
+    condition     = aws_eks_node_group.this["ml"].labels["workload"] == "ml" && length(aws_eks_node_group.this["general"].taint) == 0
+    error_message = "ml nodes need the workload=ml label; general nodes must not be tainted."
+  }
+
+  assert {
+    condition     = alltrue([for g in aws_eks_node_group.this : g.ami_type == "AL2023_x86_64_STANDARD"])
+    error_message = "Nodes must run AL2023 x86_64 (the backend image is amd64-only)."
+  }
+
+  assert {
+    condition     = alltrue([for g in aws_eks_node_group.this : g.tags["k8s.io/cluster-autoscaler/enabled"] == "true" && g.tags["k8s.io/cluster-autoscaler/chatbot-test-eks"] == "owned"])
+    error_message = "Node groups need the cluster-autoscaler discovery tags."
+  }
+}
+
+run "launch_templates_harden_nodes" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for lt in aws_launch_template.node : lt.metadata_options[0].http_tokens == "required" && lt.metadata_options[0].http_put_response_hop_limit == 1])
+    error_message = "Nodes must require IMDSv2 with hop limit 1."
+  }
+
+  assert {
+    condition     = alltrue([for lt in aws_launch_template.node : lt.block_device_mappings[0].ebs[0].encrypted == "true" && lt.block_device_mappings[0].ebs[0].volume_type == "gp3"])
+    error_message = "Root volumes must be encrypted gp3."
+  }
+}
+
+run "addons_installed_and_pinned" {
+  command = plan
+
+  assert {
+    condition     = toset(concat(keys(aws_eks_addon.before_nodes), keys(aws_eks_addon.after_nodes))) == toset(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent"])
+    error_message = "All six add-ons must be installed."
+  }
+
+  assert {
+    condition     = toset(keys(aws_eks_addon.before_nodes)) == toset(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"])
+    error_message = "Networking add-ons must be created before the nodes."
+  }
+
+  assert {
+    condition     = aws_eks_addon.after_nodes["coredns"].addon_version == "v1.12.1-eksbuild.2"
+    error_message = "A pinned add-on version must be used as given."
+  }
+
+  assert {
+    condition     = aws_eks_addon.before_nodes["vpc-cni"].service_account_role_arn == "arn:aws:iam::111122223333:role/vpc-cni"
+    error_message = "vpc-cni must run with its IRSA role."
+  }
+}
+
+run "rejects_old_version" {
+  command = plan
+
+  variables {
+    kubernetes_version = "1.28"
+  }
+
+  expect_failures = [var.kubernetes_version]
+}
+
+run "rejects_arm_ami" {
+  command = plan
+
+  variables {
+    node_groups = {
+      general = { instance_types = ["t4g.large"], min_size = 1, max_size = 2, desired_size = 1, ami_type = "AL2023_ARM_64_STANDARD" }
+    }
+  }
+
+  expect_failures = [var.node_groups]
+}
+
+run "rejects_missing_addon" {
+  command = plan
+
+  variables {
+    addons = { coredns = {} }
+  }
+
+  expect_failures = [var.addons]
+}

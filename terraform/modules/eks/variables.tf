@@ -1,0 +1,201 @@
+variable "name" {
+  description = "Resource name prefix, <platform_name>-<platform_env> (for example chatbot-dev); the cluster is <name>-eks."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name))
+    error_message = "name must be 2-41 lower-case letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "kubernetes_version" {
+  description = "EKS Kubernetes version (inventory: platform_eks_version). Upgrade one minor version at a time."
+  type        = string
+  default     = "1.36"
+
+  validation {
+    condition     = can(regex("^1\\.[0-9]+$", var.kubernetes_version)) && tonumber(split(".", var.kubernetes_version)[1]) >= 29
+    error_message = "kubernetes_version must look like 1.NN and be 1.29 or newer."
+  }
+}
+
+variable "vpc_id" {
+  description = "VPC of the cluster."
+  type        = string
+}
+
+variable "node_subnet_ids" {
+  description = "Private subnets (one per zone) for the managed node groups."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.node_subnet_ids) >= 2
+    error_message = "node_subnet_ids needs subnets in at least two zones."
+  }
+}
+
+variable "control_plane_subnet_ids" {
+  description = "Subnets for the control-plane ENIs (the intra subnets)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.control_plane_subnet_ids) >= 2
+    error_message = "control_plane_subnet_ids needs subnets in at least two zones."
+  }
+}
+
+variable "endpoint_public_access_cidrs" {
+  description = "CIDRs allowed to reach the public API endpoint. Empty list: private endpoint only (reach it over VPN, Direct Connect or a bastion)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.endpoint_public_access_cidrs : can(cidrhost(c, 0)) && c != "0.0.0.0/0"])
+    error_message = "endpoint_public_access_cidrs must be valid CIDRs and must not contain 0.0.0.0/0."
+  }
+}
+
+variable "cluster_log_types" {
+  description = "Control-plane log types sent to CloudWatch Logs."
+  type        = list(string)
+  default     = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+
+  validation {
+    condition     = alltrue([for t in var.cluster_log_types : contains(["api", "audit", "authenticator", "controllerManager", "scheduler"], t)])
+    error_message = "cluster_log_types entries must be api, audit, authenticator, controllerManager or scheduler."
+  }
+}
+
+variable "cluster_log_retention_days" {
+  description = "Retention of the control-plane log group in days."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.cluster_log_retention_days)
+    error_message = "cluster_log_retention_days must be a value CloudWatch Logs accepts (for example 30, 90, 365)."
+  }
+}
+
+variable "admin_principal_arns" {
+  description = "IAM role or user ARNs granted cluster-admin through EKS access entries (AmazonEKSClusterAdminPolicy)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.admin_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", a))])
+    error_message = "admin_principal_arns entries must be IAM role or user ARNs."
+  }
+}
+
+variable "oidc_thumbprints" {
+  description = "Optional CA thumbprints for the IRSA OIDC provider. Leave empty: IAM verifies EKS OIDC issuers against its own trusted CAs."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for t in var.oidc_thumbprints : can(regex("^[0-9a-fA-F]{40}$", t))])
+    error_message = "oidc_thumbprints entries must be 40 hexadecimal characters."
+  }
+}
+
+variable "node_groups" {
+  description = <<-EOT
+    Managed node groups by name. general runs everything; ml is labelled and tainted so only pods that tolerate
+    workload=ml:NoSchedule (the NLU backend training/inference) land there. Only x86_64 AMI types are accepted
+    because the chatbot backend image is built for amd64 only.
+  EOT
+  type = map(object({
+    instance_types      = list(string)
+    capacity_type       = optional(string, "ON_DEMAND")
+    min_size            = number
+    max_size            = number
+    desired_size        = number
+    disk_size_gib       = optional(number, 50)
+    ami_type            = optional(string, "AL2023_x86_64_STANDARD")
+    labels              = optional(map(string), {})
+    taints              = optional(list(object({ key = string, value = string, effect = string })), [])
+    max_unavailable_pct = optional(number, 33)
+  }))
+  default = {
+    general = {
+      instance_types = ["t3.large", "t3.medium"]
+      min_size       = 2
+      max_size       = 5
+      desired_size   = 2
+      labels         = { workload = "general" }
+    }
+    ml = {
+      instance_types = ["c5.xlarge", "m5.large"]
+      min_size       = 1
+      max_size       = 3
+      desired_size   = 1
+      labels         = { workload = "ml" }
+      taints         = [{ key = "workload", value = "ml", effect = "NO_SCHEDULE" }]
+    }
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.node_groups) : g.min_size >= 0 && g.min_size <= g.desired_size && g.desired_size <= g.max_size && g.max_size >= 1])
+    error_message = "Each node group needs 0 <= min_size <= desired_size <= max_size and max_size >= 1."
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.node_groups) : contains(["AL2023_x86_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_x86_64_NEURON"], g.ami_type)])
+    error_message = "ami_type must be an AL2023 x86_64 type: the backend image is amd64-only."
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.node_groups) : contains(["ON_DEMAND", "SPOT"], g.capacity_type)])
+    error_message = "capacity_type must be ON_DEMAND or SPOT."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for g in values(var.node_groups) : [for t in g.taints : contains(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"], t.effect)]]))
+    error_message = "taint effect must be NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE."
+  }
+
+
+  validation {
+    condition     = alltrue([for g in values(var.node_groups) : g.disk_size_gib >= 20 && g.disk_size_gib <= 1000])
+    error_message = "disk_size_gib must be between 20 and 1000."
+  }
+}
+
+variable "addons" {
+  description = <<-EOT
+    EKS add-ons by name. version pins an exact build (from `aws eks describe-addon-versions --kubernetes-version <v>`);
+    null takes the EKS default build for kubernetes_version, read at plan time (it can move when AWS changes the
+    default, so pin in staging and prod). service_account_role_arn is the IRSA role of the add-on's controller.
+    The six add-ons of the default are required.
+  EOT
+  type = map(object({
+    version                  = optional(string)
+    service_account_role_arn = optional(string)
+    configuration_values     = optional(string)
+  }))
+  default = {
+    coredns                = {}
+    kube-proxy             = {}
+    vpc-cni                = {}
+    aws-ebs-csi-driver     = {}
+    aws-efs-csi-driver     = {}
+    eks-pod-identity-agent = {}
+  }
+
+  validation {
+    condition     = length(setsubtract(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent"], keys(var.addons))) == 0
+    error_message = "addons must contain coredns, kube-proxy, vpc-cni, aws-ebs-csi-driver, aws-efs-csi-driver and eks-pod-identity-agent."
+  }
+
+  validation {
+    condition     = alltrue([for a in values(var.addons) : a.version == null || can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$", a.version))])
+    error_message = "Each add-on version must be null or an exact EKS build such as v1.19.4-eksbuild.1."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every resource of the module (provider default_tags still apply)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,73 @@
+data "aws_availability_zones" "available" {
+  # checkov:skip=CKV_AWS_394: only the first three zones in name order are used (local.azs), so a new zone never changes the selection; inventories may pin them with availability_zones.
+  state = "available"
+
+  filter {
+    name   = "opt-in-status"
+    values = ["opt-in-not-required"]
+  }
+}
+
+locals {
+  prefix       = "${var.name}-${var.environment}"
+  cluster_name = "${local.prefix}-eks"
+  tags = merge(var.tags, {
+    "platform:name"        = var.name
+    "platform:environment" = var.environment
+    "platform:stack"       = "platform"
+    "platform:managed-by"  = "terraform"
+  })
+  azs = var.availability_zones != null ? var.availability_zones : slice(sort(data.aws_availability_zones.available.names), 0, 3)
+
+  required_addons = ["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent"]
+
+  # IRSA roles of the add-ons that call AWS APIs.
+  addon_roles = {
+    "vpc-cni"            = module.workload_iam.role_arns["vpc_cni"]
+    "aws-ebs-csi-driver" = module.workload_iam.role_arns["ebs_csi"]
+    "aws-efs-csi-driver" = module.workload_iam.role_arns["efs_csi"]
+  }
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name                    = local.prefix
+  cluster_name            = local.cluster_name
+  vpc_cidr                = var.vpc_cidr
+  availability_zones      = local.azs
+  nat_gateway_mode        = var.nat_gateway_mode
+  interface_endpoints     = var.interface_endpoints
+  flow_log_retention_days = var.log_retention_days
+}
+
+module "eks" {
+  source = "../../modules/eks"
+
+  name                         = local.prefix
+  kubernetes_version           = var.kubernetes_version
+  vpc_id                       = module.network.vpc_id
+  node_subnet_ids              = module.network.private_subnet_ids
+  control_plane_subnet_ids     = module.network.intra_subnet_ids
+  endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
+  admin_principal_arns         = var.admin_principal_arns
+  cluster_log_retention_days   = var.log_retention_days
+  node_groups                  = var.node_groups
+
+  addons = {
+    for a in local.required_addons : a => {
+      version                  = lookup(var.addon_versions, a, null)
+      service_account_role_arn = lookup(local.addon_roles, a, null)
+    }
+  }
+}
+
+module "workload_iam" {
+  source = "../../modules/workload_iam"
+
+  name                = local.prefix
+  cluster_name        = module.eks.cluster_name
+  oidc_provider_arn   = module.eks.oidc_provider_arn
+  oidc_issuer         = module.eks.oidc_issuer
+  secrets_name_prefix = coalesce(var.secrets_name_prefix, "${var.name}/${var.environment}/")
+}

@@ -1,0 +1,113 @@
+# ---- common inputs (passed by roles/terraform_stack) ----------------------------------------
+variable "name" {
+  description = "Platform name, the first part of every resource name (inventory: platform_name)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.name))
+    error_message = "name must be 2-21 lower-case letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Environment of this state (inventory: platform_env)."
+  type        = string
+
+  validation {
+    condition     = contains(["local", "dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of local, dev, staging, prod."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the environment (inventory: platform_region)."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags merged into every resource (inventory: platform_tags)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "s3_use_path_style" {
+  description = "Use path-style S3 addressing. Only for S3 emulators such as moto; leave false on AWS."
+  type        = bool
+  default     = false
+}
+
+# ---- platform inputs (inventory: platform_platform_* via terraform_stack_vars) --------------
+variable "vpc_cidr" {
+  description = "IPv4 CIDR of the environment's VPC (/16 to /20); must not overlap other environments if they are peered."
+  type        = string
+}
+
+variable "availability_zones" {
+  description = "Three availability zones; null takes the first three zones of the region."
+  type        = list(string)
+  default     = null
+}
+
+variable "nat_gateway_mode" {
+  description = "single (dev) or per_az (staging, prod)."
+  type        = string
+  default     = "per_az"
+}
+
+variable "interface_endpoints" {
+  description = "Interface VPC endpoints (service suffixes); [] to save their hourly cost."
+  type        = list(string)
+  default     = ["ecr.api", "ecr.dkr", "sts", "logs"]
+}
+
+variable "log_retention_days" {
+  description = "Retention of the VPC flow log and EKS control-plane log groups."
+  type        = number
+  default     = 365
+}
+
+variable "kubernetes_version" {
+  description = "EKS Kubernetes version (inventory: platform_eks_version)."
+  type        = string
+  default     = "1.36"
+}
+
+variable "endpoint_public_access_cidrs" {
+  description = "CIDRs allowed on the public API endpoint; [] keeps the endpoint private."
+  type        = list(string)
+  default     = []
+}
+
+variable "admin_principal_arns" {
+  description = "IAM roles granted cluster-admin through EKS access entries."
+  type        = list(string)
+  default     = []
+}
+
+variable "node_groups" {
+  description = "Managed node groups (see terraform/modules/eks); sizes and capacity type per environment."
+  type = map(object({
+    instance_types      = list(string)
+    capacity_type       = optional(string, "ON_DEMAND")
+    min_size            = number
+    max_size            = number
+    desired_size        = number
+    disk_size_gib       = optional(number, 50)
+    ami_type            = optional(string, "AL2023_x86_64_STANDARD")
+    labels              = optional(map(string), {})
+    taints              = optional(list(object({ key = string, value = string, effect = string })), [])
+    max_unavailable_pct = optional(number, 33)
+  }))
+}
+
+variable "addon_versions" {
+  description = "Pinned EKS add-on builds by add-on name; a missing or null entry takes the EKS default for kubernetes_version."
+  type        = map(string)
+  default     = {}
+}
+
+variable "secrets_name_prefix" {
+  description = "Secrets Manager path of this environment; null means <name>/<environment>/."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,94 @@
+"""Plan terraform/stacks/platform (mocked provider) with the dev, staging and prod inventory values.
+
+The stack variables are rendered from inventories/<env>/group_vars/all/platform.yml the way the platform
+step passes them (platform_stack_<x> -> variable <x>, platform_eks_version -> kubernetes_version), then
+`terraform test -var-file` runs the stack's tests/platform.tftest.hcl against each set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+STACK = ROOT / "terraform" / "stacks" / "platform"
+PREFIX = "platform_stack_"
+NOT_STACK_VARS = {"platform_stack_enabled"}
+
+pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
+
+
+def _render(value, context):
+    if isinstance(value, str) and "{{" in value:
+        # Inventory strings rendered into Terraform variables, not HTML: no autoescaping.
+        templar = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701
+        return templar.from_string(value).render(context)
+    if isinstance(value, list):
+        return [_render(v, context) for v in value]
+    if isinstance(value, dict):
+        return {k: _render(v, context) for k, v in value.items()}
+    return value
+
+
+def stack_vars(env: str) -> dict:
+    group_vars = ROOT / "inventories" / env / "group_vars" / "all"
+    main = yaml.safe_load((group_vars / "main.yml").read_text())
+    platform = yaml.safe_load((group_vars / "platform.yml").read_text())
+    context = {**main, **platform}
+    values = {k[len(PREFIX) :]: _render(v, context) for k, v in platform.items() if k.startswith(PREFIX) and k not in NOT_STACK_VARS}
+    values.update(
+        name=main["platform_name"],
+        environment=main["platform_env"],
+        region=main["platform_region"],
+        tags={k: str(v) for k, v in main["platform_tags"].items()},
+        kubernetes_version=str(main["platform_eks_version"]),
+    )
+    return values
+
+
+@pytest.fixture(scope="module")
+def initialised_stack(tmp_path_factory):
+    env_dir = tmp_path_factory.mktemp("platform-stack")
+    env = {"TF_DATA_DIR": str(env_dir / "tfdata"), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "PATH": os.environ["PATH"]}
+    cli_config = ROOT / ".tools" / "terraformrc"
+    if cli_config.is_file():
+        env["TF_CLI_CONFIG_FILE"] = str(cli_config)
+    result = subprocess.run(
+        ["terraform", f"-chdir={STACK}", "init", "-backend=false", "-input=false", "-no-color"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return env, env_dir
+
+
+@pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
+def test_stack_plans_with_inventory_values(initialised_stack, environment):
+    env, env_dir = initialised_stack
+    var_file = env_dir / f"{environment}.tfvars.json"
+    var_file.write_text(json.dumps(stack_vars(environment)))
+    result = subprocess.run(
+        ["terraform", f"-chdir={STACK}", "test", f"-var-file={var_file}", "-no-color"], env=env, capture_output=True, text=True, check=False, timeout=600
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    assert "1 passed, 0 failed" in result.stdout
+
+
+def test_environments_are_sized_differently():
+    dev, staging, prod = (stack_vars(e) for e in ("dev", "staging", "prod"))
+    assert dev["nat_gateway_mode"] == "single"
+    assert staging["nat_gateway_mode"] == prod["nat_gateway_mode"] == "per_az"
+    assert dev["node_groups"]["general"]["capacity_type"] == "SPOT"
+    assert prod["node_groups"]["general"]["capacity_type"] == "ON_DEMAND"
+    assert prod["node_groups"]["general"]["min_size"] >= 3, "prod keeps a general node in every zone"
+    assert prod["node_groups"]["ml"]["min_size"] >= 2, "prod keeps two ML nodes for the backend replicas"
+    assert dev["node_groups"]["general"]["max_size"] < prod["node_groups"]["general"]["max_size"]
+    assert len({dev["vpc_cidr"], staging["vpc_cidr"], prod["vpc_cidr"]}) == 3, "environment VPCs must not overlap"
+    for values in (dev, staging, prod):
+        assert values["node_groups"]["ml"]["taints"] == [{"key": "workload", "value": "ml", "effect": "NO_SCHEDULE"}]
+        assert values["endpoint_public_access_cidrs"] == [] or "0.0.0.0/0" not in values["endpoint_public_access_cidrs"]
