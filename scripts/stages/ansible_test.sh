@@ -29,6 +29,12 @@ mkdir -p "$stage"
 git ls-files -z --cached --others --exclude-standard \
   | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
   | tar --null -T - -cf - | tar -xf - -C "$stage"
+# The ECR modules extend amazon.aws doc fragments and import its module_utils: sanity needs that
+# collection beside ours (it is bundled with the ansible package in .venv).
+amazon_aws=$(python -c 'import ansible_collections.amazon.aws as m; print(list(m.__path__)[0])')
+mkdir -p build/ansible-test/ansible_collections/amazon
+rm -rf build/ansible-test/ansible_collections/amazon/aws
+cp -r "$amazon_aws" build/ansible-test/ansible_collections/amazon/aws
 (
   cd "$stage"
   git init -q

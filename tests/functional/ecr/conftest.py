@@ -1,0 +1,205 @@
+"""Fixtures for running the ecr_* modules against a moto server.
+
+The server (.venv/bin/moto_server) listens on a random free loopback port for the whole session and is
+reset before every test. Modules run in-process through their main() with the arguments ansible would
+send, with a botocore event hook that records every API call, or as real `ansible` subprocesses so the
+AnsiballZ path is exercised too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+import botocore.session
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+COLLECTIONS = ROOT / "build" / "collections"
+if str(COLLECTIONS) not in sys.path:
+    sys.path.insert(0, str(COLLECTIONS))
+
+from ansible.module_utils.testing import patch_module_args  # noqa: E402 - after the sys.path set-up above
+from ecr_helpers import REGION, moto_api  # noqa: E402
+
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr import common as ecr_common  # noqa: E402
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr import images as ecr_images  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(tmp_path_factory):
+    """.venv/bin/moto_server on a free loopback port; stopped at the end of the session.
+
+    Its request recorder (off until a test starts it) writes to a file of its own, so tests can count the
+    calls that `ansible-playbook` subprocesses make, which no in-process botocore hook can see.
+    """
+    moto = shutil.which("moto_server", path=str(ROOT / ".venv" / "bin")) or shutil.which("moto_server", path=str(Path(sys.executable).parent))
+    if moto is None:
+        pytest.fail("moto_server is not installed (make setup installs it into .venv)")
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("moto")
+    env = dict(os.environ, MOTO_RECORDER_FILEPATH=str(workdir / "recording.jsonl"))
+    env.pop("MOTO_ENABLE_RECORDING", None)
+    proc = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(port)], cwd=str(workdir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310 - loopback
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("moto_server did not start")
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+class CallRecorder:
+    """Every AWS API call the modules make, recorded by a botocore ``before-call`` event hook."""
+
+    def __init__(self):
+        self.calls = []
+        self.active = False  # only calls made while a module runs; the tests' own boto3 clients are not counted
+
+    def hook(self, model, **_kwargs):
+        if self.active:
+            self.calls.append(f"{model.service_model.service_name}:{model.name}")
+
+    def clear(self):
+        self.calls = []
+
+    def writes(self):
+        return [c for c in self.calls if ecr_common.is_write_operation(c.split(":", 1)[1])]
+
+    def count(self, operation):
+        return sum(1 for c in self.calls if c.split(":", 1)[1] == operation)
+
+
+class Runner:
+    def __init__(self, endpoint, recorder):
+        self.endpoint = endpoint
+        self.recorder = recorder
+
+    def run(self, module, args, check=False, diff=False):
+        """Run a module's main() in-process; return the result dict ansible would get."""
+        full = {"endpoint_url": self.endpoint, "region": REGION}
+        full.update(args)
+        full["_ansible_check_mode"] = check
+        full["_ansible_diff"] = diff
+        mod = importlib.import_module("ansible_collections.chatbot.platform.plugins.modules." + module)
+        out = io.StringIO()
+        self.recorder.active = True
+        try:
+            with patch_module_args(full), contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+                mod.main()
+        finally:
+            self.recorder.active = False
+        text = out.getvalue()
+        return json.loads(text[text.index("{") :])
+
+    def run_cli(self, module, args, check=False, diff=False, module_defaults_env=True):
+        """Run the module through `ansible` (AnsiballZ, a real subprocess)."""
+        full = dict(args)
+        cmd = [
+            str(ROOT / ".venv" / "bin" / "ansible"),
+            "localhost",
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-m",
+            "chatbot.platform." + module,
+            "-a",
+            json.dumps(full),
+        ]
+        if check:
+            cmd.append("--check")
+        if diff:
+            cmd.append("--diff")
+        env = dict(os.environ)
+        env.update(
+            ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
+            ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+            ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+            ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
+            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            ANSIBLE_NOCOLOR="1",
+            AWS_ENDPOINT_URL=self.endpoint,
+            AWS_REGION=REGION,
+        )
+        proc = subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=120, check=False)
+        try:
+            data = json.loads(proc.stdout[proc.stdout.index("{") :])
+            return data["plays"][0]["tasks"][0]["hosts"]["localhost"]
+        except (ValueError, KeyError, IndexError):
+            raise AssertionError(f"ansible did not print a JSON result:\nstdout={proc.stdout}\nstderr={proc.stderr}") from None
+
+
+@pytest.fixture(autouse=True)
+def _aws_environment(moto_endpoint, monkeypatch):
+    moto_api(moto_endpoint, "recorder/stop-recording")
+    moto_api(moto_endpoint, "reset")
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    # Retries and scan polling stay quick in tests; the schedules themselves are unit-tested.
+    monkeypatch.setattr(ecr_common, "RETRY_DELAY", 0.01)
+    monkeypatch.setattr(ecr_images, "SCAN_POLL_INTERVAL", 0.2)
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    recorder = CallRecorder()
+    original = botocore.session.Session.create_client
+
+    def create_client(self, *args, **kwargs):
+        client = original(self, *args, **kwargs)
+        client.meta.events.register("before-call", recorder.hook)
+        return client
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", create_client)
+    return recorder
+
+
+@pytest.fixture
+def ecr_runner(moto_endpoint, calls):
+    return Runner(moto_endpoint, calls)
+
+
+@pytest.fixture
+def ecr(moto_endpoint):
+    """A plain boto3 client for arranging and checking state (not recorded)."""
+    return boto3.client("ecr", endpoint_url=moto_endpoint, region_name=REGION)
+
+
+@pytest.fixture
+def kms(moto_endpoint):
+    return boto3.client("kms", endpoint_url=moto_endpoint, region_name=REGION)
