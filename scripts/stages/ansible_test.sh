@@ -25,9 +25,12 @@ fi
 stage=build/ansible-test/ansible_collections/chatbot/platform
 rm -rf "$stage"
 mkdir -p "$stage"
-# The tracked files plus new files git does not ignore, as they are in the working tree.
+# The tracked files plus new files git does not ignore, as they are in the working tree. Helm
+# templates are left out: they are not YAML until rendered (ansible-test's yamllint would reject
+# every one); `make charts` lints and renders them, and the charts' values files stay in the copy.
 git ls-files -z --cached --others --exclude-standard \
   | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+  | grep -z -v -E '^charts/(.+/)?templates/' \
   | tar --null -T - -cf - | tar -xf - -C "$stage"
 # The ECR modules extend amazon.aws doc fragments and import its module_utils: sanity needs that
 # collection beside ours (it is bundled with the ansible package in .venv).
