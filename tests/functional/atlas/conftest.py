@@ -7,13 +7,9 @@ before every test. Modules run in-process through their main() with the args ans
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.util
-import io
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,7 +25,7 @@ atlas_emulator = importlib.util.module_from_spec(_spec)
 sys.modules["atlas_emulator"] = atlas_emulator
 _spec.loader.exec_module(atlas_emulator)
 
-from ansible.module_utils.testing import patch_module_args  # noqa: E402 - after the sys.path set-up above
+from module_runner import run_cli, run_in_process  # noqa: E402 - after the sys.path set-up above
 
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas import client as atlas_client  # noqa: E402
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas import waiters as atlas_waiters  # noqa: E402
@@ -53,60 +49,16 @@ class ModuleRunner:
 
     def run(self, module, args, check=False, diff=False, auth=True):
         """Run a module's main() in-process; return the result dict ansible would get."""
-        full = dict(self.connection() if auth else {"base_url": self.emulator.base_url})
-        full.update(args)
-        full["_ansible_check_mode"] = check
-        full["_ansible_diff"] = diff
-        mod = importlib.import_module("ansible_collections.chatbot.platform.plugins.modules." + module)
-        out = io.StringIO()
-        with patch_module_args(full), contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
-            mod.main()
-        text = out.getvalue()
-        return json.loads(text[text.index("{") :])
+        base = self.connection() if auth else {"base_url": self.emulator.base_url}
+        return run_in_process(module, {**base, **args}, check=check, diff=diff)
 
     def run_cli(self, module, args, check=False, diff=False, env=None, connection=True):
         """Run the module through `ansible` (AnsiballZ, real subprocess); return (result, completed process).
 
         With connection=False only ``args`` are passed, so credentials and base URL come from ``env``.
         """
-        full = dict(self.connection()) if connection else {}
-        full.update(args)
-        cmd = [
-            str(ROOT / ".venv" / "bin" / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-m",
-            "chatbot.platform." + module,
-            "-a",
-            json.dumps(full),
-        ]
-        if check:
-            cmd.append("--check")
-        if diff:
-            cmd.append("--diff")
-        run_env = dict(os.environ)
-        for name in list(run_env):
-            if name.startswith("MONGODB_ATLAS_"):
-                del run_env[name]
-        run_env.update(
-            ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-            ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-            ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-            ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
-            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-            ANSIBLE_NOCOLOR="1",
-        )
-        run_env.update(env or {})
-        proc = subprocess.run(cmd, cwd=str(ROOT), env=run_env, capture_output=True, text=True, timeout=120, check=False)
-        try:
-            data = json.loads(proc.stdout[proc.stdout.index("{") :])
-            result = data["plays"][0]["tasks"][0]["hosts"]["localhost"]
-        except (ValueError, KeyError, IndexError):
-            raise AssertionError(f"ansible did not print a JSON result:\nstdout={proc.stdout}\nstderr={proc.stderr}") from None
-        return result, proc
+        full = {**(self.connection() if connection else {}), **args}
+        return run_cli(module, full, check=check, diff=diff, env=env, drop_env_prefix="MONGODB_ATLAS_")
 
     def writes(self):
         return self.emulator.write_requests()

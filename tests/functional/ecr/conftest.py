@@ -8,17 +8,8 @@ AnsiballZ path is exercised too.
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import io
-import json
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import boto3
@@ -30,51 +21,29 @@ COLLECTIONS = ROOT / "build" / "collections"
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
 
-from ansible.module_utils.testing import patch_module_args  # noqa: E402 - after the sys.path set-up above
-from ecr_helpers import REGION, moto_api  # noqa: E402
+from ecr_helpers import REGION, moto_api  # noqa: E402 - after the sys.path set-up above
+from local_moto import moto_server  # noqa: E402
+from module_runner import run_cli, run_in_process  # noqa: E402
 
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr import common as ecr_common  # noqa: E402
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr import images as ecr_images  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def moto_endpoint(tmp_path_factory):
-    """.venv/bin/moto_server on a free loopback port; stopped at the end of the session.
+    """moto server on a free loopback port; stopped at the end of the session.
 
     Its request recorder (off until a test starts it) writes to a file of its own, so tests can count the
     calls that `ansible-playbook` subprocesses make, which no in-process botocore hook can see.
     """
-    moto = shutil.which("moto_server", path=str(ROOT / ".venv" / "bin")) or shutil.which("moto_server", path=str(Path(sys.executable).parent))
-    if moto is None:
-        pytest.fail("moto_server is not installed (make setup installs it into .venv)")
-    port = _free_port()
     workdir = tmp_path_factory.mktemp("moto")
     env = dict(os.environ, MOTO_RECORDER_FILEPATH=str(workdir / "recording.jsonl"))
     env.pop("MOTO_ENABLE_RECORDING", None)
-    proc = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(port)], cwd=str(workdir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310 - loopback
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("moto_server did not start")
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        with moto_server(cwd=workdir, env=env) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 class CallRecorder:
@@ -104,58 +73,17 @@ class Runner:
         self.recorder = recorder
 
     def run(self, module, args, check=False, diff=False):
-        """Run a module's main() in-process; return the result dict ansible would get."""
-        full = {"endpoint_url": self.endpoint, "region": REGION}
-        full.update(args)
-        full["_ansible_check_mode"] = check
-        full["_ansible_diff"] = diff
-        mod = importlib.import_module("ansible_collections.chatbot.platform.plugins.modules." + module)
-        out = io.StringIO()
+        """Run a module's main() in-process with the API calls recorded; return the result dict ansible would get."""
         self.recorder.active = True
         try:
-            with patch_module_args(full), contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
-                mod.main()
+            return run_in_process(module, {"endpoint_url": self.endpoint, "region": REGION, **args}, check=check, diff=diff)
         finally:
             self.recorder.active = False
-        text = out.getvalue()
-        return json.loads(text[text.index("{") :])
 
-    def run_cli(self, module, args, check=False, diff=False, module_defaults_env=True):
+    def run_cli(self, module, args, check=False, diff=False):
         """Run the module through `ansible` (AnsiballZ, a real subprocess)."""
-        full = dict(args)
-        cmd = [
-            str(ROOT / ".venv" / "bin" / "ansible"),
-            "localhost",
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-m",
-            "chatbot.platform." + module,
-            "-a",
-            json.dumps(full),
-        ]
-        if check:
-            cmd.append("--check")
-        if diff:
-            cmd.append("--diff")
-        env = dict(os.environ)
-        env.update(
-            ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-            ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-            ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-            ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
-            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-            ANSIBLE_NOCOLOR="1",
-            AWS_ENDPOINT_URL=self.endpoint,
-            AWS_REGION=REGION,
-        )
-        proc = subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=120, check=False)
-        try:
-            data = json.loads(proc.stdout[proc.stdout.index("{") :])
-            return data["plays"][0]["tasks"][0]["hosts"]["localhost"]
-        except (ValueError, KeyError, IndexError):
-            raise AssertionError(f"ansible did not print a JSON result:\nstdout={proc.stdout}\nstderr={proc.stderr}") from None
+        result, _proc = run_cli(module, args, check=check, diff=diff, env={"AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": REGION})
+        return result
 
 
 @pytest.fixture(autouse=True)
