@@ -9,9 +9,20 @@ import os
 from pathlib import Path
 
 import pytest
-from local_moto import moto_server
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def moto_server():
+    """Import the launcher lazily: ansible-test units loads this conftest without tests/ on sys.path."""
+    import sys
+
+    tests_dir = str(Path(__file__).resolve().parent)
+    if tests_dir not in sys.path:
+        sys.path.insert(0, tests_dir)
+    from local_moto import moto_server as launcher
+
+    return launcher()
 
 
 @pytest.fixture(scope="session")
