@@ -3,78 +3,31 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
-import boto3
 import pytest
+from tf_helpers import aws_client, copy_fixture, module_env, terraform
 
-ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).parent / "fixtures" / "network"
 
 pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
 
 
-def _tf_env(env: dict) -> dict:
-    env = dict(env)
-    cli_config = env.get("TF_CLI_CONFIG_FILE")
-    if not cli_config or not Path(cli_config).is_file():
-        local = ROOT / ".tools" / "terraformrc"
-        if local.is_file():
-            env["TF_CLI_CONFIG_FILE"] = str(local)
-    return env
-
-
-def terraform(env: dict, workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(["terraform", f"-chdir={workdir}", *args], env=env, capture_output=True, text=True, timeout=600, check=False)
-    if check and result.returncode != 0:
-        pytest.fail(f"terraform {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return result
-
-
 @pytest.fixture(scope="module")
 def aws_env(moto_url, tmp_path_factory):
     """Like the shared aws_env, but one per module: the network is applied once and inspected by several tests."""
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": moto_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "TF_DATA_DIR": str(tmp_path_factory.mktemp("tfdata")),
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-        "CHECKPOINT_DISABLE": "1",
-    }
-    for name in ("AWS_CA_BUNDLE", "AWS_PROFILE", "PLATFORM_AWS_ENDPOINT_URL"):
-        env.pop(name, None)
-    return env
+    return module_env(moto_url, tmp_path_factory.mktemp("tfdata"))
 
 
 @pytest.fixture(scope="module")
 def applied_network(aws_env, tmp_path_factory):
-    env = _tf_env(aws_env)
-    workdir = tmp_path_factory.mktemp("network") / "root"
-    shutil.copytree(FIXTURE, workdir)
-    # The fixture refers to the module by a relative path; point it at the checkout from the copy.
-    main = workdir / "main.tf"
-    main.write_text(main.read_text().replace("../../../../terraform/modules/network", str(ROOT / "terraform" / "modules" / "network")))
+    env = aws_env
+    workdir = copy_fixture(FIXTURE, tmp_path_factory.mktemp("network") / "root")
     terraform(env, workdir, "init", "-input=false", "-no-color")
     terraform(env, workdir, "apply", "-auto-approve", "-input=false", "-no-color")
     outputs = json.loads(terraform(env, workdir, "output", "-json", "-no-color").stdout)["network"]["value"]
     yield env, workdir, outputs, aws_client("ec2", aws_env)
-
-
-def aws_client(service: str, env: dict):
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name="eu-west-1",
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
 
 
 def _tags(resource: dict) -> dict:

@@ -76,7 +76,7 @@ def test_stack_plans_with_inventory_values(initialised_stack, environment):
         ["terraform", f"-chdir={STACK}", "test", f"-var-file={var_file}", "-no-color"], env=env, capture_output=True, text=True, check=False, timeout=600
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    assert "1 passed, 0 failed" in result.stdout
+    assert "3 passed, 0 failed" in result.stdout
 
 
 def test_environments_are_sized_differently():
@@ -92,3 +92,10 @@ def test_environments_are_sized_differently():
     for values in (dev, staging, prod):
         assert values["node_groups"]["ml"]["taints"] == [{"key": "workload", "value": "ml", "effect": "NO_SCHEDULE"}]
         assert values["endpoint_public_access_cidrs"] == [] or "0.0.0.0/0" not in values["endpoint_public_access_cidrs"]
+    assert dev["redis"]["num_cache_clusters"] == 1, "dev runs one cache node (no failover)"
+    assert prod["redis"]["num_cache_clusters"] >= 2, "prod needs a replica for Multi-AZ failover"
+    assert "mongodb" in dev["app_secrets"]["secrets"], "dev's in-cluster MongoDB credentials live in Secrets Manager"
+    assert prod["efs"]["backup"] is True, "the production model store is backed up"
+    assert not any(v["documentdb"]["enabled"] for v in (dev, staging, prod)), "Atlas is the database; DocumentDB is opt-in"
+    for values in (staging, prod):
+        assert "mongodb" not in values["app_secrets"]["secrets"], "the Atlas step owns <name>/<env>/mongodb there"

@@ -161,6 +161,16 @@ data "aws_iam_policy_document" "external_secrets" {
     resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${var.secrets_name_prefix}*"]
   }
 
+  # Secrets that AWS services name themselves (DocumentDB's managed master user secret, rds!cluster-...).
+  dynamic "statement" {
+    for_each = length(var.extra_secret_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadServiceManagedSecrets"
+      actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+      resources = var.extra_secret_arns
+    }
+  }
+
   dynamic "statement" {
     for_each = length(var.secrets_kms_key_arns) > 0 ? [1] : []
     content {

@@ -57,6 +57,17 @@ variable "secrets_name_prefix" {
   }
 }
 
+variable "extra_secret_arns" {
+  description = "Individual secrets outside secrets_name_prefix that External Secrets may also read (service-managed secrets such as DocumentDB's master user secret)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.extra_secret_arns : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[^*]+$", arn))])
+    error_message = "extra_secret_arns takes full secret ARNs without wildcards."
+  }
+}
+
 variable "secrets_kms_key_arns" {
   description = "Customer managed KMS keys encrypting this environment's secrets; decrypt is allowed only via Secrets Manager."
   type        = list(string)

@@ -69,5 +69,13 @@ module "workload_iam" {
   cluster_name        = module.eks.cluster_name
   oidc_provider_arn   = module.eks.oidc_provider_arn
   oidc_issuer         = module.eks.oidc_issuer
-  secrets_name_prefix = coalesce(var.secrets_name_prefix, "${var.name}/${var.environment}/")
+  secrets_name_prefix = local.secrets_prefix
+
+  # The backend's own queue, bucket and their key; External Secrets decrypts with the data key via Secrets Manager.
+  backend_queue_arns   = [module.queue.arn]
+  backend_bucket_arns  = [module.assets_bucket.arn]
+  backend_kms_key_arns = [module.data_kms.arn]
+  secrets_kms_key_arns = [module.data_kms.arn]
+  # DocumentDB names its managed master user secret itself (rds!cluster-...), outside the prefix.
+  extra_secret_arns = var.documentdb.enabled ? [module.documentdb[0].master_user_secret_arn] : []
 }

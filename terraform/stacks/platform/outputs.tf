@@ -52,3 +52,73 @@ output "irsa_role_arns" {
   description = "IRSA role ARNs by workload, for the eks.amazonaws.com/role-arn annotations of the Helm releases."
   value       = module.workload_iam.role_arns
 }
+
+output "data_kms_key_arn" {
+  description = "KMS key of the data services (SQS, S3, Secrets Manager, ElastiCache, EFS)."
+  value       = module.data_kms.arn
+}
+
+output "queue_url" {
+  description = "Backend SQS queue URL."
+  value       = module.queue.url
+}
+
+output "dead_letter_queue_url" {
+  description = "Dead-letter queue URL of the backend queue."
+  value       = module.queue.dlq_url
+}
+
+output "assets_bucket" {
+  description = "S3 bucket for application assets and exports."
+  value       = module.assets_bucket.name
+}
+
+output "logs_bucket" {
+  description = "S3 bucket for access logs."
+  value       = module.logs_bucket.name
+}
+
+output "redis_primary_endpoint" {
+  description = "Redis primary endpoint (TLS, port 6379); null when Redis is disabled."
+  value       = try(module.redis[0].primary_endpoint, null)
+}
+
+output "redis_auth_secret_arn" {
+  description = "Secrets Manager secret with the Redis AUTH token; null when Redis is disabled."
+  value       = try(module.redis[0].auth_secret_arn, null)
+}
+
+output "efs_file_system_id" {
+  description = "EFS file system of the backend models (parameter fileSystemId of the efs-models StorageClass)."
+  value       = module.efs.file_system_id
+}
+
+output "efs_models_access_point_id" {
+  description = "EFS access point of the model directory."
+  value       = module.efs.models_access_point_id
+}
+
+output "certificate_arn" {
+  description = "ACM certificate for the chatbot chart's ingress.alb.certificateArn (null without edge.domain_name and edge.hosted_zone_id)."
+  value       = module.edge.certificate_arn
+}
+
+output "waf_web_acl_arn" {
+  description = "WAFv2 web ACL for the chart's ingress.alb.wafAclArn (null when disabled)."
+  value       = module.edge.web_acl_arn
+}
+
+output "app_secret_arns" {
+  description = "Application secrets by short name."
+  value       = module.app_secrets.arns
+}
+
+output "documentdb_endpoint" {
+  description = "DocumentDB cluster endpoint (TLS, port 27017); null unless documentdb.enabled."
+  value       = try(module.documentdb[0].endpoint, null)
+}
+
+output "documentdb_master_user_secret_arn" {
+  description = "Secret DocumentDB manages for its master user (External Secrets may read it); null unless documentdb.enabled."
+  value       = try(module.documentdb[0].master_user_secret_arn, null)
+}

@@ -111,3 +111,83 @@ variable "secrets_name_prefix" {
   type        = string
   default     = null
 }
+
+variable "redis" {
+  description = "ElastiCache Redis: node type and count (1 = single node; 2+ = replicas with Multi-AZ failover), engine, snapshots, token version (increase to rotate)."
+  type = object({
+    enabled                  = optional(bool, true)
+    node_type                = optional(string, "cache.t4g.small")
+    num_cache_clusters       = optional(number, 1)
+    engine_version           = optional(string, "7.1")
+    snapshot_retention_limit = optional(number, 7)
+    auth_token_version       = optional(number, 1)
+  })
+  default = {}
+}
+
+variable "documentdb" {
+  description = "Optional Amazon DocumentDB cluster, the in-VPC alternative to MongoDB Atlas (off by default): instance class and count, backups, deletion protection."
+  type = object({
+    enabled               = optional(bool, false)
+    engine_version        = optional(string, "5.0.0")
+    instance_class        = optional(string, "db.t4g.medium")
+    instance_count        = optional(number, 1)
+    backup_retention_days = optional(number, 7)
+    deletion_protection   = optional(bool, true)
+  })
+  default = {}
+}
+
+variable "queue" {
+  description = "Backend SQS queue: visibility timeout, retention, receives before the dead-letter queue."
+  type = object({
+    visibility_timeout_seconds = optional(number, 300)
+    message_retention_seconds  = optional(number, 345600)
+    max_receive_count          = optional(number, 5)
+  })
+  default = {}
+}
+
+variable "buckets" {
+  description = "S3 buckets (assets/exports and logs): noncurrent-version retention, log expiry, and force_destroy for throw-away environments."
+  type = object({
+    noncurrent_version_expiration_days = optional(number, 90)
+    log_expiration_days                = optional(number, 365)
+    force_destroy                      = optional(bool, false)
+  })
+  default = {}
+}
+
+variable "efs" {
+  description = "EFS model store: when files move to Infrequent Access, and whether AWS Backup covers it."
+  type = object({
+    transition_to_ia = optional(string, "AFTER_30_DAYS")
+    backup           = optional(bool, true)
+  })
+  default = {}
+}
+
+variable "app_secrets" {
+  description = "Secrets Manager containers (name after <name>/<environment>/ => description); values are set out of band or by their owning step."
+  type = object({
+    secrets = optional(map(string), {
+      "admin-oidc" = "OIDC client (clientID, clientSecret) of the admin authentication on the load balancer"
+    })
+    recovery_window_in_days = optional(number, 30)
+  })
+  default = {}
+}
+
+variable "edge" {
+  description = "Public edge: certificate host names and Route 53 zone (both null: no certificate), WAF on/off, per-IP rate limit, SQLi rules, WAF log retention."
+  type = object({
+    domain_name               = optional(string)
+    subject_alternative_names = optional(list(string), [])
+    hosted_zone_id            = optional(string)
+    waf_enabled               = optional(bool, true)
+    waf_rate_limit            = optional(number, 2000)
+    waf_sqli_rules            = optional(bool, false)
+    log_retention_days        = optional(number, 365)
+  })
+  default = {}
+}

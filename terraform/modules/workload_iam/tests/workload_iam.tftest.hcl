@@ -140,6 +140,39 @@ run "external_secrets_reads_only_this_environment" {
     condition     = one([for s in data.aws_iam_policy_document.external_secrets.statement : one(s.condition).values if s.sid == "DecryptThroughSecretsManager"]) == tolist(["secretsmanager.eu-west-1.amazonaws.com"])
     error_message = "KMS decrypt must be limited to calls through Secrets Manager."
   }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.external_secrets.statement : s if s.sid == "ReadServiceManagedSecrets"]) == 0
+    error_message = "No named extra secrets unless asked for."
+  }
+}
+
+run "external_secrets_reads_named_service_secrets" {
+  command = plan
+
+  variables {
+    extra_secret_arns = ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-0123-abcdef"]
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.external_secrets.statement : s.resources if s.sid == "ReadServiceManagedSecrets"]) == toset(var.extra_secret_arns)
+    error_message = "Service-managed secrets are readable one by one, by full ARN."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.external_secrets.statement : s if s.sid == "ReadServiceManagedSecrets"]) == 1
+    error_message = "One statement for the named secrets."
+  }
+}
+
+run "extra_secret_wildcards_refused" {
+  command = plan
+
+  variables {
+    extra_secret_arns = ["arn:aws:secretsmanager:eu-west-1:111122223333:secret:*"]
+  }
+
+  expect_failures = [var.extra_secret_arns]
 }
 
 run "load_balancer_controller_writes_need_cluster_tag" {

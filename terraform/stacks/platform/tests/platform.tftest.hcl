@@ -18,6 +18,24 @@ mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
   }
+  mock_data "aws_secretsmanager_random_password" {
+    defaults = { random_password = "MockAuthTokenMockAuthTokenMockAuthToken0123456789abcdefghijklmnop" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:111122223333:mock" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock" }
+  }
+  mock_resource "aws_efs_file_system" {
+    defaults = { arn = "arn:aws:elasticfilesystem:eu-west-1:111122223333:file-system/fs-mock" }
+  }
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = { arn = "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/mock/1" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:mock" }
+  }
   mock_data "aws_vpc" {
     defaults = { cidr_block = "10.40.0.0/16" }
   }
@@ -32,6 +50,12 @@ mock_provider "aws" {
   }
   mock_resource "aws_iam_openid_connect_provider" {
     defaults = { arn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE" }
+  }
+  mock_resource "aws_docdb_cluster" {
+    defaults = {
+      endpoint           = "chatbot-prod.cluster-mock.eu-west-1.docdb.amazonaws.com"
+      master_user_secret = [{ secret_arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-mock-AbCdEf", kms_key_id = "", secret_status = "active" }]
+    }
   }
   mock_resource "aws_eks_cluster" {
     defaults = {
@@ -92,5 +116,114 @@ run "environment_plan" {
   assert {
     condition     = local.tags["platform:environment"] == var.environment && local.tags["platform:stack"] == "platform"
     error_message = "Default tags must name the environment and the stack."
+  }
+}
+
+run "data_services" {
+  # Applied with a mocked provider; the network and cluster are replaced by their outputs so the
+  # data modules get known subnet and security group ids.
+  command = apply
+
+  # The certificate's validation records come from ACM at apply time, which a mocked provider does not
+  # produce; modules/edge tests them. The environment_plan run above plans them with the inventory's names.
+  variables {
+    edge = { waf_enabled = true }
+  }
+
+  override_module {
+    target = module.network
+    outputs = {
+      vpc_id             = "vpc-0123456789abcdef0"
+      vpc_cidr           = "10.40.0.0/16"
+      private_subnet_ids = ["subnet-a", "subnet-b", "subnet-c"]
+      public_subnet_ids  = ["subnet-d", "subnet-e", "subnet-f"]
+      intra_subnet_ids   = ["subnet-g", "subnet-h", "subnet-i"]
+      nat_public_ips     = ["203.0.113.10"]
+    }
+  }
+
+  override_module {
+    target = module.eks
+    outputs = {
+      cluster_name                       = "chatbot-prod-eks"
+      cluster_endpoint                   = "https://example.eks.amazonaws.com"
+      cluster_certificate_authority_data = "Y2E="
+      cluster_version                    = "1.36"
+      cluster_security_group_id          = "sg-0123456789abcdef0"
+      oidc_provider_arn                  = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"
+      oidc_issuer                        = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"
+      addon_versions                     = {}
+    }
+  }
+
+  assert {
+    condition     = length(module.efs.file_system_id) > 0 && length(module.efs.models_access_point_id) > 0
+    error_message = "The model store and its access point must exist."
+  }
+
+  assert {
+    condition     = length(module.redis) == (var.redis.enabled ? 1 : 0)
+    error_message = "Redis exists exactly when redis.enabled."
+  }
+
+  assert {
+    condition     = length(module.documentdb) == (var.documentdb.enabled ? 1 : 0)
+    error_message = "DocumentDB exists exactly when documentdb.enabled."
+  }
+
+  assert {
+    condition     = module.assets_bucket.name == "${var.name}-${var.environment}-assets-111122223333" && module.logs_bucket.name == "${var.name}-${var.environment}-logs-111122223333"
+    error_message = "Bucket names are <name>-<env>-<purpose>-<account id>."
+  }
+
+  assert {
+    condition     = (module.edge.web_acl_arn != null) == var.edge.waf_enabled
+    error_message = "The WAF web ACL exists exactly when edge.waf_enabled."
+  }
+}
+
+run "documentdb_alternative" {
+  # The same mocked apply with DocumentDB switched on, as an inventory would to replace Atlas.
+  command = apply
+
+  variables {
+    edge       = { waf_enabled = true }
+    documentdb = { enabled = true, instance_count = 2 }
+  }
+
+  override_module {
+    target = module.network
+    outputs = {
+      vpc_id             = "vpc-0123456789abcdef0"
+      vpc_cidr           = "10.40.0.0/16"
+      private_subnet_ids = ["subnet-a", "subnet-b", "subnet-c"]
+      public_subnet_ids  = ["subnet-d", "subnet-e", "subnet-f"]
+      intra_subnet_ids   = ["subnet-g", "subnet-h", "subnet-i"]
+      nat_public_ips     = ["203.0.113.10"]
+    }
+  }
+
+  override_module {
+    target = module.eks
+    outputs = {
+      cluster_name                       = "chatbot-prod-eks"
+      cluster_endpoint                   = "https://example.eks.amazonaws.com"
+      cluster_certificate_authority_data = "Y2E="
+      cluster_version                    = "1.36"
+      cluster_security_group_id          = "sg-0123456789abcdef0"
+      oidc_provider_arn                  = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"
+      oidc_issuer                        = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"
+      addon_versions                     = {}
+    }
+  }
+
+  assert {
+    condition     = length(module.documentdb) == 1 && output.documentdb_endpoint == "chatbot-prod.cluster-mock.eu-west-1.docdb.amazonaws.com"
+    error_message = "documentdb.enabled builds the cluster and exposes its endpoint."
+  }
+
+  assert {
+    condition     = output.documentdb_master_user_secret_arn == "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-mock-AbCdEf"
+    error_message = "The managed master user secret is an output, for the ExternalSecret that builds the connection string."
   }
 }

@@ -1,0 +1,157 @@
+# Plan-time assertions with a mocked provider: no AWS account needed.
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111122223333:key/mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-1:111122223333:mock" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock" }
+  }
+  mock_resource "aws_efs_file_system" {
+    defaults = { arn = "arn:aws:elasticfilesystem:eu-west-1:111122223333:file-system/fs-mock" }
+  }
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = { arn = "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/mock/1" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:aws-waf-logs-mock" }
+  }
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      arn = "arn:aws:acm:eu-west-1:111122223333:certificate/mock"
+    }
+  }
+}
+
+variables {
+  name        = "chatbot-test-assets-111122223333"
+  kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/data"
+}
+
+run "private_encrypted_versioned" {
+  command = plan
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
+    error_message = "SSE-KMS with the given key by default."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.this.rule).bucket_key_enabled
+    error_message = "Bucket keys cut KMS requests and must be on with SSE-KMS."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_public_access_block.this.block_public_acls && aws_s3_bucket_public_access_block.this.block_public_policy && aws_s3_bucket_public_access_block.this.ignore_public_acls && aws_s3_bucket_public_access_block.this.restrict_public_buckets
+    error_message = "All four public access blocks must be on."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_versioning.this.versioning_configuration).status == "Enabled"
+    error_message = "Versioning must be on."
+  }
+
+  assert {
+    condition = (
+      one(one(aws_s3_bucket_lifecycle_configuration.this.rule).abort_incomplete_multipart_upload).days_after_initiation == 7 &&
+      one(one(aws_s3_bucket_lifecycle_configuration.this.rule).noncurrent_version_expiration).noncurrent_days == var.noncurrent_version_expiration_days &&
+      length(one(aws_s3_bucket_lifecycle_configuration.this.rule).expiration) == 0
+    )
+    error_message = "One whole-bucket rule: abort stalled uploads after 7 days, expire old versions, keep current objects unless asked."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership == "BucketOwnerEnforced"
+    error_message = "ACLs must be disabled."
+  }
+
+  assert {
+    condition     = toset([for s in data.aws_iam_policy_document.this.statement : s.sid if s.effect == "Deny"]) == toset(["DenyInsecureTransport", "DenyTLSBelow12"])
+    error_message = "The policy must deny plain HTTP and TLS below 1.2."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.force_destroy == false && length(aws_s3_bucket_logging.this) == 0
+    error_message = "No force_destroy and no logging unless asked for."
+  }
+}
+
+run "log_target_uses_sse_s3_and_expires" {
+  # apply (against the mock) so the bucket ARN in the policy resources is known
+  command = apply
+
+  variables {
+    name                    = "chatbot-test-logs-111122223333"
+    kms_key_arn             = null
+    expiration_days         = 365
+    transition_to_ia_days   = 30
+    accept_access_logs_from = ["arn:aws:s3:::chatbot-test-assets-111122223333"]
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    error_message = "Server access logs are only delivered to SSE-S3 buckets."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_lifecycle_configuration.this.rule).expiration).days == 365 && one(one(aws_s3_bucket_lifecycle_configuration.this.rule).transition).storage_class == "STANDARD_IA"
+    error_message = "Log buckets move to Standard-IA and expire their objects."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.this.statement :
+      s.sid == "S3ServerAccessLogs0" && s.resources == toset(["arn:aws:s3:::mock/s3-access/chatbot-test-assets-111122223333/*"])
+    ])
+    error_message = "The log target must accept S3 server access logs, each source under its own prefix only."
+  }
+}
+
+run "access_log_sources_must_be_bucket_arns" {
+  command = plan
+
+  variables {
+    kms_key_arn             = null
+    accept_access_logs_from = ["chatbot-test-assets"]
+  }
+
+  expect_failures = [var.accept_access_logs_from]
+}
+
+run "ia_transition_below_30_days_refused" {
+  command = plan
+
+  variables {
+    transition_to_ia_days = 10
+  }
+
+  expect_failures = [var.transition_to_ia_days]
+}
+
+run "access_logs_go_to_the_log_bucket_under_their_own_prefix" {
+  command = plan
+
+  variables {
+    logging_target_bucket = "chatbot-test-logs-111122223333"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.this[0].target_bucket == "chatbot-test-logs-111122223333" && aws_s3_bucket_logging.this[0].target_prefix == "s3-access/${var.name}/"
+    error_message = "Server access logs land in the log bucket under s3-access/<bucket>/, the prefix the log bucket policy allows."
+  }
+}

@@ -1,0 +1,72 @@
+variable "name" {
+  description = "Globally unique bucket name, <platform_name>-<platform_env>-<purpose>-<account id>."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.name))
+    error_message = "name must be a valid S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for SSE-KMS with bucket keys; null selects SSE-S3 (required for a server-access-log target)."
+  type        = string
+  default     = null
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days a replaced or deleted object version is kept."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1
+    error_message = "noncurrent_version_expiration_days must be at least 1."
+  }
+}
+
+variable "transition_to_ia_days" {
+  description = "Move current objects to STANDARD_IA after this many days (>= 30); null keeps them in STANDARD."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.transition_to_ia_days == null || try(var.transition_to_ia_days >= 30, false)
+    error_message = "transition_to_ia_days must be null or at least 30 (S3's minimum for STANDARD_IA)."
+  }
+}
+
+variable "expiration_days" {
+  description = "Expire current objects after this many days (log buckets); null keeps them."
+  type        = number
+  default     = null
+}
+
+variable "logging_target_bucket" {
+  description = "Bucket that receives this bucket's server access logs (under s3-access/<name>/); null: no access logging."
+  type        = string
+  default     = null
+}
+
+variable "accept_access_logs_from" {
+  description = "ARNs of buckets whose server access logs this bucket accepts (makes it a log target); each writes under s3-access/<source bucket>/ only."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.accept_access_logs_from : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", arn))])
+    error_message = "accept_access_logs_from takes bucket ARNs such as arn:aws:s3:::my-bucket."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow terraform destroy to delete a non-empty bucket. Keep false outside throw-away environments."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for the bucket."
+  type        = map(string)
+  default     = {}
+}

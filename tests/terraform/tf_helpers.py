@@ -1,0 +1,72 @@
+"""Terraform runs against moto server for the tests under tests/terraform."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION = "eu-west-1"
+
+
+def tf_env(env: dict) -> dict:
+    """The environment with the provider mirror's CLI config when the caller's is missing."""
+    env = dict(env)
+    cli_config = env.get("TF_CLI_CONFIG_FILE")
+    if not cli_config or not Path(cli_config).is_file():
+        local = ROOT / ".tools" / "terraformrc"
+        if local.is_file():
+            env["TF_CLI_CONFIG_FILE"] = str(local)
+    return env
+
+
+def terraform(env: dict, workdir: Path, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run terraform in workdir; fail the test with its output when it fails (or hangs past the timeout)."""
+    try:
+        result = subprocess.run(["terraform", f"-chdir={workdir}", *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"terraform {' '.join(args)} did not finish in {timeout}s:\n{exc.stdout}\n{exc.stderr}")
+    if check and result.returncode != 0:
+        pytest.fail(f"terraform {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+def module_env(moto_url: str, data_dir: Path) -> dict:
+    """AWS and Terraform settings for one module-scoped apply against moto."""
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "TF_DATA_DIR": str(data_dir),
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+        "CHECKPOINT_DISABLE": "1",
+    }
+    for name in ("AWS_CA_BUNDLE", "AWS_PROFILE", "PLATFORM_AWS_ENDPOINT_URL"):
+        env.pop(name, None)
+    return tf_env(env)
+
+
+def copy_fixture(fixture: Path, dest: Path) -> Path:
+    """Copy a fixture root and point its relative module sources at this checkout."""
+    shutil.copytree(fixture, dest)
+    main = dest / "main.tf"
+    main.write_text(main.read_text().replace("../../../../terraform/modules/", str(ROOT / "terraform" / "modules") + "/"))
+    return dest
+
+
+def aws_client(service: str, env: dict):
+    return boto3.client(
+        service,
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name=REGION,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
