@@ -33,6 +33,7 @@ HOST = "127.0.0.1"
 MOTO_PORT = int(os.environ.get("PLATFORM_MOTO_PORT", "4566"))
 ATLAS_PORT = int(os.environ.get("PLATFORM_ATLAS_PORT", "4580"))
 ATLAS_SERVER = ROOT / "tests" / "emulators" / "atlas" / "server.py"
+MOTO_SERVER = ROOT / "tests" / "emulators" / "moto" / "server.py"
 TLS_DIR = STATE_DIR / "tls"
 CA_FILE = TLS_DIR / "ca.pem"
 # Credentials the local inventory uses; they only mean something to the emulators.
@@ -47,19 +48,16 @@ LOCAL_ENV = {
 }
 
 
-def _bin(name: str) -> str:
-    candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else name
-
-
 def _services() -> list[dict]:
     services = [
         {
             "name": "moto",
             "port": MOTO_PORT,
             "health": f"https://{HOST}:{MOTO_PORT}/moto-api/",
+            # moto's command line with the IAM Identity Center calls Terraform needs (tests/emulators/moto/server.py)
             "cmd": [
-                _bin("moto_server"),
+                sys.executable,
+                str(MOTO_SERVER),
                 *("-H", HOST, "-p", str(MOTO_PORT)),
                 *("--ssl-cert", str(TLS_DIR / "server.pem"), "--ssl-key", str(TLS_DIR / "server-key.pem")),
             ],

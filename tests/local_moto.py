@@ -1,4 +1,4 @@
-"""Start moto server on a free loopback port (shared by tests/conftest.py and the ECR suite)."""
+"""Start moto server (with tests/emulators/moto/server.py's additions) on a free loopback port, for every suite."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+EXTENDED_SERVER = ROOT / "tests" / "emulators" / "moto" / "server.py"
 
 
 def free_port() -> int:
@@ -26,8 +27,12 @@ def moto_server(cwd: Path | None = None, env: dict | None = None):
     moto = shutil.which("moto_server", path=str(ROOT / ".venv" / "bin")) or shutil.which("moto_server", path=str(Path(sys.executable).parent))
     if moto is None:
         raise RuntimeError("moto_server is not installed (make setup installs it into .venv)")
+    # moto's own command line, with the IAM Identity Center calls Terraform needs added (tests/emulators/moto/server.py).
+    python = Path(moto).parent / "python"
     port = free_port()
-    proc = subprocess.Popen([moto, "-H", "127.0.0.1", "-p", str(port)], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(python), str(EXTENDED_SERVER), "-H", "127.0.0.1", "-p", str(port)], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

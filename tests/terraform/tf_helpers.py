@@ -70,3 +70,12 @@ def aws_client(service: str, env: dict):
         aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
     )
+
+
+def copy_stack(stack: Path, dest: Path) -> Path:
+    """Copy a stack's own .tf files with a local backend (override file) and absolute module sources."""
+    dest.mkdir(parents=True)
+    for tf in stack.glob("*.tf"):
+        (dest / tf.name).write_text(tf.read_text().replace('"../../modules/', f'"{ROOT / "terraform" / "modules"}/'))
+    (dest / "backend_override.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    return dest

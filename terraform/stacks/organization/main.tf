@@ -16,12 +16,13 @@ locals {
 module "organization" {
   source = "../../modules/organization"
 
-  organizational_units     = var.organizational_units
-  accounts                 = var.accounts
-  close_on_deletion        = var.close_on_deletion
-  delegated_administrators = var.delegated_administrators
-  security_admin_account   = var.security_admin_account
-  tags                     = local.tags
+  organizational_units          = var.organizational_units
+  aws_service_access_principals = var.aws_service_access_principals
+  accounts                      = var.accounts
+  close_on_deletion             = var.close_on_deletion
+  delegated_administrators      = var.delegated_administrators
+  security_admin_account        = var.security_admin_account
+  tags                          = local.tags
 }
 
 locals {

@@ -36,7 +36,7 @@ variable "s3_use_path_style" {
 }
 
 variable "organizational_units" {
-  description = "OU layout (inventory: platform_accounts_organizational_units); null keeps the module's standard layout: Security, Infrastructure, Workloads/{Prod,NonProd}, Sandbox, Suspended."
+  description = "OU layout (inventory: platform_organization_organizational_units); null keeps the module's standard layout: Security, Infrastructure, Workloads/{Prod,NonProd}, Sandbox, Suspended."
   type = map(object({
     name   = string
     parent = optional(string)
@@ -45,13 +45,19 @@ variable "organizational_units" {
 }
 
 variable "accounts" {
-  description = "Member accounts by key: name, root email, OU key and tags (inventory: platform_accounts_members)."
+  description = "Member accounts by key: name, root email, OU key and tags (inventory: platform_organization_accounts)."
   type = map(object({
     name  = string
     email = string
     ou    = string
     tags  = optional(map(string), {})
   }))
+}
+
+variable "aws_service_access_principals" {
+  description = "Service principals given trusted access to the organization; null keeps the module's list (security services, Identity Center, account management)."
+  type        = list(string)
+  default     = null
 }
 
 variable "close_on_deletion" {
@@ -83,7 +89,7 @@ variable "enable_scps" {
 }
 
 variable "approved_regions" {
-  description = "Regions member accounts may use (inventory: platform_accounts_approved_regions)."
+  description = "Regions member accounts may use (inventory: platform_organization_approved_regions)."
   type        = list(string)
 }
 
