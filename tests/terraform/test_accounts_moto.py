@@ -12,8 +12,7 @@ import json
 import shutil
 
 import pytest
-import yaml
-from tf_helpers import ROOT, aws_client, copy_stack, module_env, terraform
+from tf_helpers import ROOT, aws_client, copy_stack, inventory_stack_vars, module_env, terraform
 
 STACK = ROOT / "terraform" / "stacks" / "organization"
 PREFIX = "platform_organization_"
@@ -23,18 +22,7 @@ pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terra
 
 
 def local_vars() -> dict:
-    group_vars = ROOT / "inventories" / "local" / "group_vars" / "all"
-    main = yaml.safe_load((group_vars / "main.yml").read_text())
-    org = yaml.safe_load((group_vars / "organization.yml").read_text())
-    values = {k[len(PREFIX) :]: v for k, v in org.items() if k.startswith(PREFIX) and k not in NOT_STACK_VARS}
-    values.update(
-        name=main["platform_name"],
-        environment=main["platform_env"],
-        region=main["platform_region"],
-        tags={k: str(v) for k, v in main["platform_tags"].items()},
-        s3_use_path_style=True,
-    )
-    return values
+    return {**inventory_stack_vars("local", "organization", PREFIX, NOT_STACK_VARS), "s3_use_path_style": True}
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,10 @@ import json
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
-import jinja2
 import pytest
-import yaml
+from tf_helpers import ROOT, inventory_stack_vars, tf_env
 
-ROOT = Path(__file__).resolve().parents[2]
 STACK = ROOT / "terraform" / "stacks" / "platform"
 PREFIX = "platform_stack_"
 NOT_STACK_VARS = {"platform_stack_enabled"}
@@ -25,41 +22,14 @@ NOT_STACK_VARS = {"platform_stack_enabled"}
 pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
 
 
-def _render(value, context):
-    if isinstance(value, str) and "{{" in value:
-        # Inventory strings rendered into Terraform variables, not HTML: no autoescaping.
-        templar = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701
-        return templar.from_string(value).render(context)
-    if isinstance(value, list):
-        return [_render(v, context) for v in value]
-    if isinstance(value, dict):
-        return {k: _render(v, context) for k, v in value.items()}
-    return value
-
-
 def stack_vars(env: str) -> dict:
-    group_vars = ROOT / "inventories" / env / "group_vars" / "all"
-    main = yaml.safe_load((group_vars / "main.yml").read_text())
-    platform = yaml.safe_load((group_vars / "platform.yml").read_text())
-    context = {**main, **platform}
-    values = {k[len(PREFIX) :]: _render(v, context) for k, v in platform.items() if k.startswith(PREFIX) and k not in NOT_STACK_VARS}
-    values.update(
-        name=main["platform_name"],
-        environment=main["platform_env"],
-        region=main["platform_region"],
-        tags={k: str(v) for k, v in main["platform_tags"].items()},
-        kubernetes_version=str(main["platform_eks_version"]),
-    )
-    return values
+    return inventory_stack_vars(env, "platform", PREFIX, NOT_STACK_VARS, from_main={"kubernetes_version": "platform_eks_version"})
 
 
 @pytest.fixture(scope="module")
 def initialised_stack(tmp_path_factory):
     env_dir = tmp_path_factory.mktemp("platform-stack")
-    env = {"TF_DATA_DIR": str(env_dir / "tfdata"), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "PATH": os.environ["PATH"]}
-    cli_config = ROOT / ".tools" / "terraformrc"
-    if cli_config.is_file():
-        env["TF_CLI_CONFIG_FILE"] = str(cli_config)
+    env = tf_env({"TF_DATA_DIR": str(env_dir / "tfdata"), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "PATH": os.environ["PATH"]})
     result = subprocess.run(
         ["terraform", f"-chdir={STACK}", "init", "-backend=false", "-input=false", "-no-color"], env=env, capture_output=True, text=True, check=False
     )

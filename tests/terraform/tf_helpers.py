@@ -8,10 +8,44 @@ import subprocess
 from pathlib import Path
 
 import boto3
+import jinja2
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-west-1"
+
+
+def _render(value, context):
+    if isinstance(value, str) and "{{" in value:
+        # Inventory strings rendered into Terraform variables, not HTML: no autoescaping.
+        templar = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701
+        return templar.from_string(value).render(context)
+    if isinstance(value, list):
+        return [_render(v, context) for v in value]
+    if isinstance(value, dict):
+        return {k: _render(v, context) for k, v in value.items()}
+    return value
+
+
+def inventory_stack_vars(inventory: str, topic: str, prefix: str, not_stack_vars: set[str], from_main: dict[str, str] | None = None) -> dict:
+    """A stack's variables from inventories/<inventory>/group_vars/all, the way its playbook passes them:
+    every <prefix><x> in <topic>.yml becomes <x> (rendered against main.yml and the topic file), plus
+    name, environment, region and tags from main.yml (what roles/terraform_stack adds) and, as strings,
+    the main.yml values named in from_main (stack variable -> inventory variable)."""
+    group_vars = ROOT / "inventories" / inventory / "group_vars" / "all"
+    main = yaml.safe_load((group_vars / "main.yml").read_text())
+    topic_vars = yaml.safe_load((group_vars / f"{topic}.yml").read_text())
+    context = {**main, **topic_vars}
+    values = {k[len(prefix) :]: _render(v, context) for k, v in topic_vars.items() if k.startswith(prefix) and k not in not_stack_vars}
+    values.update(
+        name=main["platform_name"],
+        environment=main["platform_env"],
+        region=main["platform_region"],
+        tags={k: str(v) for k, v in main["platform_tags"].items()},
+    )
+    values.update({name: str(main[key]) for name, key in (from_main or {}).items()})
+    return values
 
 
 def tf_env(env: dict) -> dict:
