@@ -11,7 +11,7 @@ It also fixes one moto bug: AttachManagedPolicyToPermissionSet looks up a policy
 "path" while moto's policy data spells it "Path", so every AWS managed policy outside "/" (such as
 job-function/ViewOnlyAccess) is refused. Everything else is moto as released.
 
-Usage: python -m tests.emulators.moto.server -H 127.0.0.1 -p 5000  (or run this file directly)
+Usage: .venv/bin/python tests/emulators/moto/server.py -H 127.0.0.1 -p 5000   (moto_server's own options)
 """
 
 from __future__ import annotations
