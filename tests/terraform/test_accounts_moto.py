@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import boto3
 import pytest
 from tf_helpers import ROOT, aws_client, copy_stack, inventory_stack_vars, module_env, terraform
 
@@ -148,5 +149,130 @@ def test_permission_sets_and_assignments_exist(applied):
 
 def test_second_plan_is_empty(applied):
     env, workdir, _values, _outputs = applied
+    result = terraform(env, workdir, "plan", "-detailed-exitcode", "-input=false", "-no-color", check=False)
+    assert result.returncode == 0, f"second plan is not empty (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+
+
+# ---- terraform/stacks/security, applied after the organisation with its outputs (as accounts.yml does) ----
+
+SECURITY_STACK = ROOT / "terraform" / "stacks" / "security"
+SECURITY_PREFIX = "platform_security_"
+
+
+@pytest.fixture(scope="module")
+def security_applied(applied, tmp_path_factory):
+    env, _org_workdir, org_values, org_outputs = applied
+    env = {**env, "TF_DATA_DIR": str(tmp_path_factory.mktemp("tfdata-security"))}
+    workdir = copy_stack(SECURITY_STACK, tmp_path_factory.mktemp("security") / "root")
+    values = {
+        **inventory_stack_vars("local", "organization", SECURITY_PREFIX, {"platform_security_enabled"}),
+        "s3_use_path_style": True,
+        # what playbooks/accounts.yml passes from the organization stack
+        "organization_id": org_outputs["organization_id"],
+        "organization_root_id": org_outputs["root_id"],
+        "account_ids": {**org_outputs["account_ids"], "management": org_outputs["management_account_id"]},
+        "approved_regions": org_values["approved_regions"],
+    }
+    (workdir / "local.auto.tfvars.json").write_text(json.dumps(values))
+    terraform(env, workdir, "init", "-input=false", "-no-color")
+    terraform(env, workdir, "apply", "-auto-approve", "-input=false", "-no-color", timeout=420)
+    outputs = {k: v["value"] for k, v in json.loads(terraform(env, workdir, "output", "-json", "-no-color").stdout).items()}
+    return env, workdir, values, outputs
+
+
+def _in_account(service: str, env: dict, account_id: str):
+    """A client in a member account, reached like the stack does: OrganizationAccountAccessRole."""
+    creds = aws_client("sts", env).assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="pytest")["Credentials"]
+    return boto3.client(
+        service,
+        endpoint_url=env["AWS_ENDPOINT_URL"],
+        region_name="eu-west-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def test_organization_trail_writes_into_the_log_archive(security_applied):
+    env, _workdir, values, outputs = security_applied
+    trail = aws_client("cloudtrail", env).describe_trails(trailNameList=[outputs["trail_arn"]])["trailList"][0]
+    assert trail["IsOrganizationTrail"] and trail["IsMultiRegionTrail"] and trail["LogFileValidationEnabled"]
+    assert trail["IncludeGlobalServiceEvents"]
+    assert trail["S3BucketName"] == values["cloudtrail_bucket_name"]
+    log_archive = values["account_ids"]["log_archive"]
+    assert trail["KmsKeyId"] == outputs["log_key_arn"] and f":{log_archive}:" in trail["KmsKeyId"], "encrypted with the log archive key"
+    assert aws_client("cloudtrail", env).get_trail_status(Name=outputs["trail_arn"])["IsLogging"]
+
+
+def test_log_archive_buckets_are_locked_and_admit_only_their_service(security_applied):
+    env, _workdir, values, outputs = security_applied
+    s3 = _in_account("s3", env, values["account_ids"]["log_archive"])
+    trail_bucket, config_bucket = values["cloudtrail_bucket_name"], values["config_bucket_name"]
+
+    lock = s3.get_object_lock_configuration(Bucket=trail_bucket)["ObjectLockConfiguration"]
+    retention = lock["Rule"]["DefaultRetention"]
+    assert (retention["Mode"], retention["Days"]) == (values["log_object_lock"]["mode"], values["log_object_lock"]["days"])
+    rule = s3.get_bucket_lifecycle_configuration(Bucket=trail_bucket)["Rules"][0]
+    assert {t["StorageClass"] for t in rule["Transitions"]} == {"GLACIER"}
+
+    trail_policy = json.loads(s3.get_bucket_policy(Bucket=trail_bucket)["Policy"])
+    writes = [st for st in trail_policy["Statement"] if st["Effect"] == "Allow"]
+    assert {st["Principal"]["Service"] for st in writes} == {"cloudtrail.amazonaws.com"}
+    assert all(st["Condition"]["StringEquals"]["aws:SourceArn"] == outputs["trail_arn"] for st in writes)
+
+    config_policy = json.loads(s3.get_bucket_policy(Bucket=config_bucket)["Policy"])
+    prefixes = {st["Condition"]["StringEquals"]["aws:SourceAccount"]: st["Resource"] for st in config_policy["Statement"] if st.get("Action") == "s3:PutObject"}
+    assert prefixes == {i: f"arn:aws:s3:::{config_bucket}/AWSLogs/{i}/Config/*" for i in values["account_ids"].values()}
+
+    encryption = s3.get_bucket_encryption(Bucket=config_bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert encryption["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] == outputs["log_key_arn"]
+
+
+def test_scp_protects_the_buckets_the_security_stack_made(applied, security_applied):
+    env, _workdir, _values, _outputs = applied
+    org = aws_client("organizations", env)
+    policy = next(p for p in org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"] if p["Name"].endswith("protect-platform"))
+    content = org.describe_policy(PolicyId=policy["Id"])["Policy"]["Content"]
+    for bucket in security_applied[3]["log_buckets"].values():
+        assert f"arn:aws:s3:::{bucket}" in content, bucket
+
+
+def test_every_account_has_the_baseline(security_applied):
+    env, _workdir, values, outputs = security_applied
+    assert outputs["baseline_accounts"] == values["account_ids"]
+    for key, account_id in values["account_ids"].items():
+        iam = _in_account("iam", env, account_id)
+        password = iam.get_account_password_policy()["PasswordPolicy"]
+        assert password["MinimumPasswordLength"] >= 14 and password["RequireSymbols"] and password["PasswordReusePrevention"] == 24, key
+        config = _in_account("config", env, account_id)
+        recorder = config.describe_configuration_recorders()["ConfigurationRecorders"][0]
+        assert recorder["recordingGroup"]["allSupported"], key
+        assert config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"][0]["recording"], key
+        channel = config.describe_delivery_channels()["DeliveryChannels"][0]
+        assert (channel["s3BucketName"], channel["s3KmsKeyArn"]) == (values["config_bucket_name"], outputs["log_key_arn"]), key
+        assert _in_account("ec2", env, account_id).get_ebs_encryption_by_default()["EbsEncryptionByDefault"], key
+
+
+def test_security_account_runs_guardduty_and_the_config_aggregator(security_applied):
+    env, _workdir, values, outputs = security_applied
+    security = values["account_ids"]["security"]
+    guardduty = _in_account("guardduty", env, security)
+    assert outputs["guardduty_detector_id"] in guardduty.list_detectors()["DetectorIds"]
+    aggregator = _in_account("config", env, security).describe_configuration_aggregators()["ConfigurationAggregators"][0]
+    assert aggregator["ConfigurationAggregatorArn"] == outputs["config_aggregator_arn"]
+    assert sorted(aggregator["OrganizationAggregationSource"]["AwsRegions"]) == sorted(values["approved_regions"])
+
+
+def test_security_alarms_watch_the_organization_trail(security_applied):
+    env, _workdir, _values, outputs = security_applied
+    filters = {f["filterName"]: f for f in aws_client("logs", env).describe_metric_filters(logGroupName="/aws/cloudtrail/chatbot-org-trail")["metricFilters"]}
+    assert "AWSReservedSSO_BreakGlass_" in filters["chatbot-org-break-glass-sign-in"]["filterPattern"]
+    alarms = aws_client("cloudwatch", env).describe_alarms(AlarmNames=list(outputs["alarm_names"].values()))["MetricAlarms"]
+    assert len(alarms) == len(outputs["alarm_names"]) == 7
+    assert all(a["AlarmActions"] == [outputs["security_alerts_topic_arn"]] for a in alarms)
+
+
+def test_security_second_plan_is_empty(security_applied):
+    env, workdir, _values, _outputs = security_applied
     result = terraform(env, workdir, "plan", "-detailed-exitcode", "-input=false", "-no-color", check=False)
     assert result.returncode == 0, f"second plan is not empty (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"

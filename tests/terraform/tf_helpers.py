@@ -107,9 +107,13 @@ def aws_client(service: str, env: dict):
 
 
 def copy_stack(stack: Path, dest: Path) -> Path:
-    """Copy a stack's own .tf files with a local backend (override file) and absolute module sources."""
+    """Copy a stack's own .tf files to dest/stacks/<stack> with a local backend (override file), next to a
+    link to terraform/modules, so the stack's relative module sources (and theirs) resolve as in the tree."""
     dest.mkdir(parents=True)
+    (dest / "modules").symlink_to(ROOT / "terraform" / "modules", target_is_directory=True)
+    workdir = dest / "stacks" / stack.name
+    workdir.mkdir(parents=True)
     for tf in stack.glob("*.tf"):
-        (dest / tf.name).write_text(tf.read_text().replace('"../../modules/', f'"{ROOT / "terraform" / "modules"}/'))
-    (dest / "backend_override.tf").write_text('terraform {\n  backend "local" {}\n}\n')
-    return dest
+        shutil.copy(tf, workdir / tf.name)
+    (workdir / "backend_override.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    return workdir

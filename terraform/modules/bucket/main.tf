@@ -7,9 +7,21 @@ resource "aws_s3_bucket" "this" {
   # checkov:skip=CKV_AWS_144: cross-region replication is a disaster-recovery choice per environment, not a default.
   # checkov:skip=CKV_AWS_18: access logging is configured by aws_s3_bucket_logging when logging_target_bucket is set; the log bucket itself cannot log into itself.
   # checkov:skip=CKV_AWS_145: SSE-KMS is the default; a server-access-log target must use SSE-S3 (AWS does not deliver those logs to SSE-KMS buckets).
-  bucket        = var.name
-  force_destroy = var.force_destroy
-  tags          = var.tags
+  bucket              = var.name
+  force_destroy       = var.force_destroy
+  object_lock_enabled = var.object_lock != null
+  tags                = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.transition_to_glacier_days == null || var.transition_to_ia_days == null || try(var.transition_to_glacier_days > var.transition_to_ia_days, false)
+      error_message = "transition_to_glacier_days must be later than transition_to_ia_days."
+    }
+    precondition {
+      condition     = var.expiration_days == null || var.transition_to_glacier_days == null || try(var.expiration_days > var.transition_to_glacier_days, false)
+      error_message = "expiration_days must be later than transition_to_glacier_days."
+    }
+  }
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
@@ -72,11 +84,34 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       }
     }
 
+    dynamic "transition" {
+      for_each = var.transition_to_glacier_days != null ? [var.transition_to_glacier_days] : []
+      content {
+        days          = transition.value
+        storage_class = "GLACIER"
+      }
+    }
+
     dynamic "expiration" {
       for_each = var.expiration_days != null ? [var.expiration_days] : []
       content {
         days = expiration.value
       }
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+# Write once, read many: every new object version is retained for the default period.
+resource "aws_s3_bucket_object_lock_configuration" "this" {
+  count  = var.object_lock != null ? 1 : 0
+  bucket = aws_s3_bucket.this.id
+
+  rule {
+    default_retention {
+      mode = var.object_lock.mode
+      days = var.object_lock.days
     }
   }
 
@@ -91,6 +126,8 @@ resource "aws_s3_bucket_logging" "this" {
 }
 
 data "aws_iam_policy_document" "this" {
+  source_policy_documents = var.policy_documents
+
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"

@@ -36,10 +36,41 @@ variable "transition_to_ia_days" {
   }
 }
 
+variable "transition_to_glacier_days" {
+  description = "Move current objects to GLACIER (Flexible Retrieval) after this many days (archives such as audit logs); null keeps them where they are."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.transition_to_glacier_days == null || try(var.transition_to_glacier_days >= 1, false)
+    error_message = "transition_to_glacier_days must be null or at least 1."
+  }
+}
+
 variable "expiration_days" {
   description = "Expire current objects after this many days (log buckets); null keeps them."
   type        = number
   default     = null
+}
+
+variable "object_lock" {
+  description = "S3 Object Lock default retention (WORM) for audit archives: mode GOVERNANCE (removable with s3:BypassGovernanceRetention) or COMPLIANCE (nobody, not even root, can shorten it) and days. Only takes effect on a new bucket; null: no object lock."
+  type = object({
+    mode = string
+    days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.object_lock == null || try(contains(["GOVERNANCE", "COMPLIANCE"], var.object_lock.mode) && var.object_lock.days >= 1, false)
+    error_message = "object_lock.mode must be GOVERNANCE or COMPLIANCE and object_lock.days at least 1."
+  }
+}
+
+variable "policy_documents" {
+  description = "Further bucket policy documents (JSON) merged into the bucket policy, for service principals that deliver into the bucket (CloudTrail, Config). Statement ids must not collide with the module's own."
+  type        = list(string)
+  default     = []
 }
 
 variable "logging_target_bucket" {

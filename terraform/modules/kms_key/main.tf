@@ -1,7 +1,8 @@
 # One customer managed KMS key with rotation and an alias. The account root keeps full control, so
 # IAM policies in the account decide who uses the key (services such as SQS, S3, Secrets Manager,
 # ElastiCache and EFS use it on behalf of those principals). CloudWatch Logs is the exception: it
-# encrypts as its own service principal, limited here to the given log group ARNs.
+# encrypts as its own service principal, limited here to the given log group ARNs. Other service
+# principals (CloudTrail, Config, CloudWatch alarms) come in through policy_documents.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -11,6 +12,8 @@ data "aws_iam_policy_document" "this" {
   # checkov:skip=CKV_AWS_109: KMS key policy; the account root keeps kms:* so the key stays manageable through IAM.
   # checkov:skip=CKV_AWS_111: KMS key policy; Resource "*" in a key policy means this key only.
   # checkov:skip=CKV_AWS_356: KMS key policy; Resource "*" in a key policy means this key only.
+  source_policy_documents = var.policy_documents
+
   statement {
     sid       = "AccountRootFullAccess"
     actions   = ["kms:*"]

@@ -19,6 +19,12 @@ variable "cloudwatch_log_group_arns" {
   default     = []
 }
 
+variable "policy_documents" {
+  description = "Further key policy documents (JSON) merged into the key policy, for service principals or other accounts that use the key (CloudTrail, Config, CloudWatch alarms). Statement ids must not collide with the module's own."
+  type        = list(string)
+  default     = []
+}
+
 variable "deletion_window_in_days" {
   description = "Waiting period before a scheduled deletion takes effect."
   type        = number

@@ -17,6 +17,7 @@ Usage: .venv/bin/python tests/emulators/moto/server.py -H 127.0.0.1 -p 5000   (m
 from __future__ import annotations
 
 import json
+import os
 
 from moto.core.exceptions import JsonRESTError
 from moto.iam.aws_managed_policies import aws_managed_policies_data
@@ -107,6 +108,9 @@ def install() -> None:
 
 
 def main() -> None:
+    # Roles that attach AWS managed policies (the Config aggregator's AWSConfigRoleForOrganizations)
+    # need moto to know them in every account, as AWS does.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     install()
     from moto.server import main as moto_main
 

@@ -122,3 +122,64 @@ run "access_logs_go_to_the_log_bucket_under_their_own_prefix" {
     error_message = "Server access logs land in the log bucket under s3-access/<bucket>/, the prefix the log bucket policy allows."
   }
 }
+
+run "audit_archive_locks_objects_and_moves_them_to_glacier" {
+  command = plan
+
+  variables {
+    name                       = "chatbot-org-cloudtrail-111122223333"
+    object_lock                = { mode = "COMPLIANCE", days = 365 }
+    transition_to_ia_days      = 30
+    transition_to_glacier_days = 90
+    expiration_days            = 2555
+    policy_documents = [jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Sid = "ServiceWrite", Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" }, Action = "s3:PutObject", Resource = "arn:aws:s3:::chatbot-org-cloudtrail-111122223333/*" }]
+    })]
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.object_lock_enabled == true && one(one(aws_s3_bucket_object_lock_configuration.this[0].rule).default_retention).mode == "COMPLIANCE" && one(one(aws_s3_bucket_object_lock_configuration.this[0].rule).default_retention).days == 365
+    error_message = "Object lock must be switched on at creation with the requested default retention."
+  }
+
+  assert {
+    condition     = [for t in one(aws_s3_bucket_lifecycle_configuration.this.rule).transition : "${t.storage_class}@${t.days}"] == ["STANDARD_IA@30", "GLACIER@90"] && one(one(aws_s3_bucket_lifecycle_configuration.this.rule).expiration).days == 2555
+    error_message = "Archives move to Standard-IA, then Glacier, and expire at the end of retention."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.this.source_policy_documents) == 1 && strcontains(data.aws_iam_policy_document.this.source_policy_documents[0], "cloudtrail.amazonaws.com")
+    error_message = "Service delivery statements must be merged into the bucket policy."
+  }
+}
+
+run "no_object_lock_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_s3_bucket.this.object_lock_enabled == false && length(aws_s3_bucket_object_lock_configuration.this) == 0
+    error_message = "Object lock is opt-in: it cannot be undone on a bucket."
+  }
+}
+
+run "glacier_before_ia_refused" {
+  command = plan
+
+  variables {
+    transition_to_ia_days      = 60
+    transition_to_glacier_days = 30
+  }
+
+  expect_failures = [aws_s3_bucket.this]
+}
+
+run "object_lock_mode_checked" {
+  command = plan
+
+  variables {
+    object_lock = { mode = "LEGAL_HOLD", days = 30 }
+  }
+
+  expect_failures = [var.object_lock]
+}

@@ -55,3 +55,19 @@ run "aws_prefixed_alias_refused" {
 
   expect_failures = [var.name]
 }
+
+run "service_statements_are_merged" {
+  command = plan
+
+  variables {
+    policy_documents = [jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Sid = "CloudTrailEncrypt", Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" }, Action = "kms:GenerateDataKey*", Resource = "*" }]
+    })]
+  }
+
+  assert {
+    condition     = data.aws_iam_policy_document.this.source_policy_documents == var.policy_documents && length(data.aws_iam_policy_document.this.statement) == 1
+    error_message = "Extra key policy documents must be merged next to the account root statement."
+  }
+}

@@ -1,0 +1,213 @@
+# Stack wiring with mocked providers, one per account: each baseline lands in the account its
+# provider alias assumes a role in, the security services get the approved regions, and the
+# inventory's account map is checked.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/alerts" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/cloudtrail/chatbot-org-trail" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/chatbot-org-cloudtrail-logs" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:chatbot-org-security-alerts" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "security"
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "555555555555" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::555555555555:role/chatbot-org-config-aggregator" }
+  }
+  mock_resource "aws_securityhub_configuration_policy" {
+    defaults = { id = "a1b2c3d4-5678-90ab-cdef-111111111111" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "log_archive"
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "666666666666" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:666666666666:key/logs" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "shared_services"
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "777777777777" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "sandbox"
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "888888888888" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "dev"
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "222222222222" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "staging"
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "333333333333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+}
+
+mock_provider "aws" {
+  alias = "prod"
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "444444444444" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+}
+
+variables {
+  name                   = "chatbot"
+  environment            = "management"
+  region                 = "eu-west-1"
+  approved_regions       = ["eu-west-1", "eu-central-1"]
+  organization_id        = "o-abcdef1234"
+  organization_root_id   = "r-ab12"
+  cloudtrail_bucket_name = "chatbot-example-org-cloudtrail"
+  config_bucket_name     = "chatbot-example-org-config"
+  access_log_bucket_name = "chatbot-example-org-access-logs"
+  account_ids = {
+    management      = "111111111111"
+    security        = "555555555555"
+    log_archive     = "666666666666"
+    shared_services = "777777777777"
+    sandbox         = "888888888888"
+    dev             = "222222222222"
+    staging         = "333333333333"
+    prod            = "444444444444"
+  }
+}
+
+run "every_account_gets_the_baseline_through_its_own_role" {
+  command = apply
+
+  assert {
+    condition     = length(output.baseline_accounts) == 8 && alltrue([for k, id in var.account_ids : output.baseline_accounts[k] == id])
+    error_message = "Each account role's baseline must be applied in that account (provider alias -> assumed role)."
+  }
+
+  assert {
+    condition     = local.account_role_arns["prod"] == "arn:aws:iam::444444444444:role/OrganizationAccountAccessRole" && local.account_role_arns["log_archive"] == "arn:aws:iam::666666666666:role/OrganizationAccountAccessRole"
+    error_message = "Member accounts are reached through OrganizationAccountAccessRole."
+  }
+
+  assert {
+    condition     = module.baseline_prod.config_recorder_name == "default" && local.recording_frequency["prod"] == "CONTINUOUS" && local.recording_frequency["sandbox"] == "DAILY"
+    error_message = "Config records continuously everywhere but the sandbox (daily)."
+  }
+
+  assert {
+    condition     = output.log_key_arn == "arn:aws:kms:eu-west-1:666666666666:key/logs" && output.log_buckets.config == "chatbot-example-org-config"
+    error_message = "Account baselines deliver Config to the log archive bucket with the log archive key."
+  }
+}
+
+run "security_services_cover_the_approved_regions" {
+  command = apply
+
+  assert {
+    condition     = output.securityhub_standard_arns == ["arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0", "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0"]
+    error_message = "null standards keep AWS Foundational and CIS 3.0."
+  }
+
+  assert {
+    condition     = module.security_baseline.trail_arn != null && module.security_baseline.alarm_names["break_glass_sign_in"] == "chatbot-org-break-glass-sign-in"
+    error_message = "The trail and the break-glass alarm must exist, named after the platform."
+  }
+}
+
+run "every_account_role_must_be_listed" {
+  command = plan
+
+  variables {
+    account_ids = {
+      management = "111111111111"
+      security   = "555555555555"
+    }
+  }
+
+  expect_failures = [var.account_ids]
+}
