@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 
-import boto3
 import pytest
 from tf_helpers import ROOT, aws_client, copy_stack, inventory_stack_vars, module_env, terraform
 
@@ -180,19 +179,6 @@ def security_applied(applied, tmp_path_factory):
     return env, workdir, values, outputs
 
 
-def _in_account(service: str, env: dict, account_id: str):
-    """A client in a member account, reached like the stack does: OrganizationAccountAccessRole."""
-    creds = aws_client("sts", env).assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="pytest")["Credentials"]
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name="eu-west-1",
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
-
-
 def test_organization_trail_writes_into_the_log_archive(security_applied):
     env, _workdir, values, outputs = security_applied
     trail = aws_client("cloudtrail", env).describe_trails(trailNameList=[outputs["trail_arn"]])["trailList"][0]
@@ -206,7 +192,7 @@ def test_organization_trail_writes_into_the_log_archive(security_applied):
 
 def test_log_archive_buckets_are_locked_and_admit_only_their_service(security_applied):
     env, _workdir, values, outputs = security_applied
-    s3 = _in_account("s3", env, values["account_ids"]["log_archive"])
+    s3 = aws_client("s3", env, values["account_ids"]["log_archive"])
     trail_bucket, config_bucket = values["cloudtrail_bucket_name"], values["config_bucket_name"]
 
     lock = s3.get_object_lock_configuration(Bucket=trail_bucket)["ObjectLockConfiguration"]
@@ -241,24 +227,24 @@ def test_every_account_has_the_baseline(security_applied):
     env, _workdir, values, outputs = security_applied
     assert outputs["baseline_accounts"] == values["account_ids"]
     for key, account_id in values["account_ids"].items():
-        iam = _in_account("iam", env, account_id)
+        iam = aws_client("iam", env, account_id)
         password = iam.get_account_password_policy()["PasswordPolicy"]
         assert password["MinimumPasswordLength"] >= 14 and password["RequireSymbols"] and password["PasswordReusePrevention"] == 24, key
-        config = _in_account("config", env, account_id)
+        config = aws_client("config", env, account_id)
         recorder = config.describe_configuration_recorders()["ConfigurationRecorders"][0]
         assert recorder["recordingGroup"]["allSupported"], key
         assert config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"][0]["recording"], key
         channel = config.describe_delivery_channels()["DeliveryChannels"][0]
         assert (channel["s3BucketName"], channel["s3KmsKeyArn"]) == (values["config_bucket_name"], outputs["log_key_arn"]), key
-        assert _in_account("ec2", env, account_id).get_ebs_encryption_by_default()["EbsEncryptionByDefault"], key
+        assert aws_client("ec2", env, account_id).get_ebs_encryption_by_default()["EbsEncryptionByDefault"], key
 
 
 def test_security_account_runs_guardduty_and_the_config_aggregator(security_applied):
     env, _workdir, values, outputs = security_applied
     security = values["account_ids"]["security"]
-    guardduty = _in_account("guardduty", env, security)
+    guardduty = aws_client("guardduty", env, security)
     assert outputs["guardduty_detector_id"] in guardduty.list_detectors()["DetectorIds"]
-    aggregator = _in_account("config", env, security).describe_configuration_aggregators()["ConfigurationAggregators"][0]
+    aggregator = aws_client("config", env, security).describe_configuration_aggregators()["ConfigurationAggregators"][0]
     assert aggregator["ConfigurationAggregatorArn"] == outputs["config_aggregator_arn"]
     assert sorted(aggregator["OrganizationAggregationSource"]["AwsRegions"]) == sorted(values["approved_regions"])
 

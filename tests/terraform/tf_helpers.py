@@ -96,14 +96,19 @@ def copy_fixture(fixture: Path, dest: Path) -> Path:
     return dest
 
 
-def aws_client(service: str, env: dict):
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=REGION,
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+def aws_client(service: str, env: dict, account_id: str | None = None):
+    """A boto3 client on the emulator with the run's credentials or, given account_id, in that member
+    account through OrganizationAccountAccessRole (as the security stack's provider aliases reach it)."""
+    credentials = {"aws_access_key_id": env["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
+    if account_id is not None:
+        role = f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
+        assumed = aws_client("sts", env).assume_role(RoleArn=role, RoleSessionName="pytest")["Credentials"]
+        credentials = {
+            "aws_access_key_id": assumed["AccessKeyId"],
+            "aws_secret_access_key": assumed["SecretAccessKey"],
+            "aws_session_token": assumed["SessionToken"],
+        }
+    return boto3.client(service, endpoint_url=env["AWS_ENDPOINT_URL"], region_name=REGION, **credentials)
 
 
 def copy_stack(stack: Path, dest: Path) -> Path:
