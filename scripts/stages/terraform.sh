@@ -32,14 +32,12 @@ export TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE=true
 mkdir -p "$TF_PLUGIN_CACHE_DIR"
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 
-failed=()
-checked=0
-for dir in "$work"/terraform/modules/*/ "$work"/terraform/modules/*/modules/*/ "$work"/terraform/stacks/*/; do
-  [ -d "$dir" ] || continue
-  ls "$dir"*.tf >/dev/null 2>&1 || continue
+# check_folder DIR: init, validate and `terraform test` one module or stack; prints one result line
+# and returns non-zero on failure (the logs stay in DIR).
+check_folder() {
+  local dir=$1 name log alias aliases
   name=${dir#"$work"/}
   name=${name%/}
-  checked=$((checked + 1))
   log="$dir/check.log"
   # A module that takes aliased providers (configuration_aliases) cannot be validated as a root
   # module without them: the copy gets empty provider blocks for those aliases (terraform test passes
@@ -49,20 +47,48 @@ for dir in "$work"/terraform/modules/*/ "$work"/terraform/modules/*/modules/*/ "
     printf 'provider "aws" {\n  alias = "%s"\n}\n' "$alias" >>"$dir/zz_validate_provider_aliases.tf"
   done
   if ! terraform -chdir="$dir" init -backend=false -input=false -no-color >"$log" 2>&1; then
-    echo "terraform: $name: init FAILED"; cat "$log"; failed+=("$name"); continue
+    echo "terraform: $name: init FAILED"; cat "$log"; return 1
   fi
   if ! terraform -chdir="$dir" validate -no-color >>"$log" 2>&1; then
-    echo "terraform: $name: validate FAILED"; sed -n '/Error/,$p' "$log"; failed+=("$name"); continue
+    echo "terraform: $name: validate FAILED"; sed -n '/Error/,$p' "$log"; return 1
   fi
   if [ -d "$dir/tests" ] && ls "$dir"/tests/*.tftest.hcl >/dev/null 2>&1; then
     if terraform -chdir="$dir" test -no-color >"$dir/test.log" 2>&1; then
       echo "terraform: $name: valid; $(tail -1 "$dir/test.log")"
     else
-      echo "terraform: $name: terraform test FAILED"; cat "$dir/test.log"; failed+=("$name"); continue
+      echo "terraform: $name: terraform test FAILED"; cat "$dir/test.log"; return 1
     fi
   else
     echo "terraform: $name: valid (no tests/ folder)"
   fi
+}
+
+# Folders are independent (own copy, shared read-only plugin cache): check TERRAFORM_JOBS of them at
+# a time (default: the number of CPUs). Each job writes its report to a file, printed whole when it
+# ends, so reports never interleave; a failed folder leaves a marker the summary below counts.
+jobs_max=${TERRAFORM_JOBS:-$(nproc)}
+results="$work/results"
+mkdir -p "$results"
+checked=0
+for dir in "$work"/terraform/modules/*/ "$work"/terraform/modules/*/modules/*/ "$work"/terraform/stacks/*/; do
+  [ -d "$dir" ] || continue
+  ls "$dir"*.tf >/dev/null 2>&1 || continue
+  checked=$((checked + 1))
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  report="$results/$(printf '%03d' "$checked")"
+  (
+    if ! check_folder "$dir" >"$report.log" 2>&1; then
+      name=${dir#"$work"/}
+      echo "${name%/}" >"$report.failed"
+    fi
+    cat "$report.log"
+  ) &
+done
+wait
+failed=()
+for marker in "$results"/*.failed; do
+  [ -e "$marker" ] || continue
+  failed+=("$(cat "$marker")")
 done
 
 if [ "$checked" -eq 0 ]; then
@@ -72,10 +98,12 @@ if [ "${#failed[@]}" -gt 0 ]; then
   echo "terraform: FAILED in ${failed[*]}" >&2
   exit 1
 fi
-echo "terraform: $checked folders formatted, valid and tested"
+echo "terraform: $checked folders formatted, valid and tested ($jobs_max at a time)"
 
 if find tests/terraform -name 'test_*.py' -print -quit 2>/dev/null | grep -q .; then
-  scripts/stages/pytest_dir.sh tests/terraform
+  # --dist loadscope: a test module's applied stack (a module-scoped fixture) is built by one worker,
+  # not once per worker.
+  scripts/stages/pytest_dir.sh tests/terraform --dist loadscope
 else
   echo "terraform: no tests under tests/terraform; apply tests skipped"
 fi
