@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def moto_server():
+def moto_server(aws_managed_policies: bool):
     """Import the launcher lazily: ansible-test units loads this conftest without tests/ on sys.path."""
     import sys
 
@@ -22,14 +22,26 @@ def moto_server():
         sys.path.insert(0, tests_dir)
     from local_moto import moto_server as launcher
 
-    return launcher()
+    return launcher(env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": str(aws_managed_policies).lower()})
 
 
 @pytest.fixture(scope="session")
 def moto_url():
-    """A moto server (plain HTTP) on a free loopback port for the whole session."""
+    """A moto server (plain HTTP) on a free loopback port for the whole session, without AWS managed
+    policies (loading them slows every account moto creates; see tests/emulators/moto/server.py)."""
     try:
-        with moto_server() as url:
+        with moto_server(aws_managed_policies=False) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="module")
+def moto_url_with_aws_managed_policies():
+    """A moto server of one test module's own in which every account knows the AWS managed policies,
+    for stacks that attach them (the security stack's Config aggregator role)."""
+    try:
+        with moto_server(aws_managed_policies=True) as url:
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc))

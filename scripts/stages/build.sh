@@ -41,7 +41,7 @@ export ANSIBLE_COLLECTIONS_PATH="$PLATFORM_ROOT/build/installed"
 # The installed roles must find the Terraform they ship: plan the bootstrap stack (check mode)
 # from the installed copy against a moto server of its own.
 export PLATFORM_MOTO_PORT=${BUILD_MOTO_PORT:-4630} PLATFORM_ATLAS_PORT=${BUILD_ATLAS_PORT:-4640}
-python scripts/local_services.py start >/dev/null
+MOTO_IAM_LOAD_MANAGED_POLICIES=false python scripts/local_services.py start >/dev/null
 trap 'python scripts/local_services.py stop >/dev/null; rm -rf "$tmp"' EXIT
 (
   eval "$(python scripts/local_services.py env)"

@@ -26,8 +26,9 @@ def local_vars() -> dict:
 
 
 @pytest.fixture(scope="module")
-def applied(moto_url, tmp_path_factory):
-    env = module_env(moto_url, tmp_path_factory.mktemp("tfdata"))
+def applied(moto_url_with_aws_managed_policies, tmp_path_factory):
+    # The security stack, applied on the same server below, attaches an AWS managed policy.
+    env = module_env(moto_url_with_aws_managed_policies, tmp_path_factory.mktemp("tfdata"))
     workdir = copy_stack(STACK, tmp_path_factory.mktemp("organization") / "root")
     values = local_vars()
     (workdir / "local.auto.tfvars.json").write_text(json.dumps(values))

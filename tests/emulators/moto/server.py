@@ -11,6 +11,13 @@ It also fixes one moto bug: AttachManagedPolicyToPermissionSet looks up a policy
 "path" while moto's policy data spells it "Path", so every AWS managed policy outside "/" (such as
 job-function/ViewOnlyAccess) is refused. Everything else is moto as released.
 
+AWS managed policies: moto knows them only with its own setting MOTO_IAM_LOAD_MANAGED_POLICIES=true,
+which this launcher makes the default (as in AWS, every account has them; the security stack's Config
+aggregator role attaches AWSConfigRoleForOrganizations). Loading them costs time in every account moto
+creates (about 30 % of the ECR functional tests, which reset moto before each test), so suites that
+attach none start it with MOTO_IAM_LOAD_MANAGED_POLICIES=false (tests/conftest.py's moto_url, the ECR
+functional tests, the molecule and build stages).
+
 Usage: .venv/bin/python tests/emulators/moto/server.py -H 127.0.0.1 -p 5000   (moto_server's own options)
 """
 
@@ -108,8 +115,7 @@ def install() -> None:
 
 
 def main() -> None:
-    # Roles that attach AWS managed policies (the Config aggregator's AWSConfigRoleForOrganizations)
-    # need moto to know them in every account, as AWS does.
+    # Every account knows the AWS managed policies, as in AWS, unless the caller opts out (docstring).
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     install()
     from moto.server import main as moto_main

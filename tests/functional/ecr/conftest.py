@@ -37,7 +37,8 @@ def moto_endpoint(tmp_path_factory):
     calls that `ansible-playbook` subprocesses make, which no in-process botocore hook can see.
     """
     workdir = tmp_path_factory.mktemp("moto")
-    env = dict(os.environ, MOTO_RECORDER_FILEPATH=str(workdir / "recording.jsonl"))
+    # No AWS managed policies: these tests attach none, and loading them into every account after each reset is slow.
+    env = dict(os.environ, MOTO_RECORDER_FILEPATH=str(workdir / "recording.jsonl"), MOTO_IAM_LOAD_MANAGED_POLICIES="false")
     env.pop("MOTO_ENABLE_RECORDING", None)
     try:
         with moto_server(cwd=workdir, env=env) as url:
