@@ -83,6 +83,9 @@ for dir in "$work"/terraform/modules/*/ "$work"/terraform/modules/*/modules/*/ "
     fi
     cat "$report.log"
   ) &
+  # Terraform's plugin cache is not safe for concurrent installs: the first folder fills it alone
+  # (a clean clone starts with an empty cache), the others then only link from it.
+  if [ "$checked" -eq 1 ]; then wait; fi
 done
 wait
 failed=()
