@@ -47,9 +47,31 @@ def tf_state_key(stack, name, env):
     return f"{name}/{env}/{stack}.tfstate"
 
 
+def missing_outputs(outputs, required):
+    """Return the names in ``required`` that ``outputs`` lacks or holds empty (None, "", [] or {}).
+
+    A name may be dotted to look into a mapping output, for example ``irsa_role_arns.external_secrets``.
+    """
+    if outputs is None:
+        outputs = {}
+    if not isinstance(outputs, dict):
+        raise AnsibleFilterError(f"missing_outputs: expected a mapping of output values, got {type(outputs).__name__}")
+    if isinstance(required, str) or not isinstance(required, (list, tuple)):
+        raise AnsibleFilterError("missing_outputs: required must be a list of output names")
+    missing = []
+    for name in required:
+        value = outputs
+        for part in str(name).split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None or value == "" or value == [] or value == {}:
+            missing.append(name)
+    return missing
+
+
 class FilterModule:
     def filters(self):
         return {
+            "missing_outputs": missing_outputs,
             "resource_name": resource_name,
             "tf_output_values": tf_output_values,
             "tf_state_key": tf_state_key,

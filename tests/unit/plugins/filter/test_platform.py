@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.chatbot.platform.plugins.filter.platform import FilterModule, resource_name, tf_output_values, tf_state_key
+from ansible_collections.chatbot.platform.plugins.filter.platform import FilterModule, missing_outputs, resource_name, tf_output_values, tf_state_key
 
 
 def test_resource_name_follows_naming_rule():
@@ -51,4 +51,19 @@ def test_tf_state_key():
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {"resource_name", "tf_output_values", "tf_state_key"}
+    assert set(FilterModule().filters()) == {"missing_outputs", "resource_name", "tf_output_values", "tf_state_key"}
+
+
+def test_missing_outputs_names_absent_and_empty_values_in_order():
+    outputs = {"cluster_name": "chatbot-dev-eks", "vpc_id": "", "subnets": [], "roles": {"lbc": "arn:aws:iam::1:role/x", "eso": None}, "tags": {}}
+    required = ["vpc_id", "cluster_name", "subnets", "roles.lbc", "roles.eso", "roles.absent", "tags", "efs_id"]
+    assert missing_outputs(outputs, required) == ["vpc_id", "subnets", "roles.eso", "roles.absent", "tags", "efs_id"]
+    assert missing_outputs(None, ["cluster_name"]) == ["cluster_name"]
+    assert missing_outputs({"cluster_name": "x"}, ["cluster_name.deeper"]) == ["cluster_name.deeper"]
+    assert missing_outputs({"count": 0, "flag": False}, ["count", "flag"]) == []
+
+
+@pytest.mark.parametrize(("outputs", "required"), [(["not", "a", "mapping"], ["x"]), ({}, "cluster_name"), ({}, None)])
+def test_missing_outputs_rejects_bad_arguments(outputs, required):
+    with pytest.raises(AnsibleFilterError, match="missing_outputs"):
+        missing_outputs(outputs, required)
