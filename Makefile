@@ -23,7 +23,8 @@ ifneq ($(TF_PLUGIN_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(TOOLS)/terraformrc
 endif
 
-STAGES := lint sanity units functional terraform charts molecule security workflows changelog-lint build
+# Longest first: scripts/run_stages.sh runs STAGE_JOBS (default 2) stages at a time in this order.
+STAGES := terraform functional molecule sanity build units lint charts security workflows changelog-lint
 
 .PHONY: help setup test demo $(STAGES) clean constraints
 
@@ -57,7 +58,7 @@ build/collections/ansible_collections/chatbot/platform:
 
 setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/bin/helm $(TOOLS)/terraformrc build/collections/ansible_collections/chatbot/platform ## Install every tool (idempotent)
 
-test: setup ## Run every stage, stop at the first failure, print a summary
+test: setup ## Run every stage (STAGE_JOBS at a time), stop starting stages after a failure, print a summary
 	@scripts/run_stages.sh $(STAGES)
 
 lint: setup ## ansible-lint (production), yamllint, ruff

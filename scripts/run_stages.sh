@@ -1,33 +1,91 @@
 #!/usr/bin/env bash
-# Runs `make <stage>` for each stage given, in order; stops at the first failure and prints a
-# table of stage, result and seconds either way.
+# Runs `make <stage>` for each stage given, STAGE_JOBS of them at a time (default 2), and prints a table
+# of stage, result and seconds at the end.
+#
+# Stages are started in the order given (put the longest first), whenever a slot is free and no stage
+# of the same lock group runs: the groups in STAGE_LOCK_GROUPS (space-separated, stages joined by
+# commas) share files or ports under build/ and never overlap. Each stage's output goes to
+# build/stages/<stage>.log and is printed whole when the stage ends, so outputs never interleave.
+# After the first failure no new stage starts; the running ones finish and are reported.
 set -u
-results=()
-status=0
-for stage in "$@"; do
-  printf '\n==== stage %s ====\n' "$stage"
-  start=$(date +%s)
-  if make --no-print-directory "$stage"; then
-    results+=("$stage|passed|$(( $(date +%s) - start ))")
+jobs_max=${STAGE_JOBS:-2}
+# sanity and units stage the collection in the same folder; charts and security render the chart into the
+# same folder; molecule and build start local services that share one TLS authority folder.
+lock_groups=${STAGE_LOCK_GROUPS:-"sanity,units charts,security molecule,build"}
+logs=build/stages
+mkdir -p "$logs"
+
+group_of() {
+  local group
+  for group in $lock_groups; do
+    if [[ ",$group," == *",$1,"* ]]; then
+      echo "$group"
+      return
+    fi
+  done
+  echo "$1"
+}
+
+declare -A pid_stage=() started=() result=() seconds=() group_busy=()
+queue=("$@")
+failed=""
+wall_start=$(date +%s)
+
+start_stage() {
+  local stage=$1
+  started[$stage]=$(date +%s)
+  group_busy[$(group_of "$stage")]=1
+  make --no-print-directory "$stage" >"$logs/$stage.log" 2>&1 &
+  pid_stage[$!]=$stage
+  printf '==== stage %s started (%d running)\n' "$stage" "${#pid_stage[@]}"
+}
+
+while :; do
+  if [ -z "$failed" ]; then
+    remaining=()
+    for stage in "${queue[@]}"; do
+      if [ "${#pid_stage[@]}" -lt "$jobs_max" ] && [ -z "${group_busy[$(group_of "$stage")]:-}" ]; then
+        start_stage "$stage"
+      else
+        remaining+=("$stage")
+      fi
+    done
+    queue=("${remaining[@]}")
+  fi
+  [ "${#pid_stage[@]}" -eq 0 ] && break
+  finished=""
+  wait -n -p finished "${!pid_stage[@]}"
+  rc=$?
+  stage=${pid_stage[$finished]}
+  unset "pid_stage[$finished]"
+  unset "group_busy[$(group_of "$stage")]"
+  seconds[$stage]=$(($(date +%s) - ${started[$stage]}))
+  printf '\n==== stage %s (%ss) ====\n' "$stage" "${seconds[$stage]}"
+  cat "$logs/$stage.log"
+  if [ "$rc" -eq 0 ]; then
+    result[$stage]=passed
   else
-    status=$?
-    results+=("$stage|FAILED|$(( $(date +%s) - start ))")
-    break
+    result[$stage]=FAILED
+    [ -n "$failed" ] || failed=$stage
   fi
 done
+
 printf '\n==== summary ====\n'
 printf '%-16s %-8s %8s\n' stage result seconds
-for row in "${results[@]}"; do
-  IFS='|' read -r name result secs <<<"$row"
-  printf '%-16s %-8s %8s\n' "$name" "$result" "$secs"
+passed=0
+nfailed=0
+for stage in "$@"; do
+  printf '%-16s %-8s %8s\n' "$stage" "${result[$stage]:-not run}" "${seconds[$stage]:--}"
+  case ${result[$stage]:-} in
+    passed) passed=$((passed + 1)) ;;
+    FAILED) nfailed=$((nfailed + 1)) ;;
+  esac
 done
-ran=${#results[@]}
-for stage in "${@:ran+1}"; do printf '%-16s %-8s %8s\n' "$stage" "not run" "-"; done
-if [ "$status" -ne 0 ]; then
-  echo "make test: FAILED (stage ${results[-1]%%|*})"
-  echo "stages: $(( ${#results[@]} - 1 )) passed, 1 failed"
-else
-  echo "make test: all ${#results[@]} stages passed"
-  echo "stages: ${#results[@]} passed, 0 failed"
+echo "wall time: $(($(date +%s) - wall_start))s with $jobs_max stage(s) at a time"
+if [ -n "$failed" ]; then
+  echo "make test: FAILED (stage $failed)"
+  echo "stages: $passed passed, $nfailed failed"
+  exit 1
 fi
-exit "$status"
+echo "make test: all $passed stages passed"
+echo "stages: $passed passed, 0 failed"
