@@ -256,6 +256,11 @@ def validate_documents(documents, kube_version, store, default_namespace):
     return errors
 
 
+def _dumper():
+    """libyaml's safe dumper when available (ten times faster on the large CRDs charts ship)."""
+    return getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def manifest_text(documents, header):
     """The text written to manifests.yaml: a header comment, then each document with its template's path."""
     out = io.StringIO()
@@ -264,10 +269,10 @@ def manifest_text(documents, header):
         out.write("---\n")
         if source:
             out.write(f"# Source: {source}\n")
-        out.write(yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, width=1000))
+        out.write(yaml.dump(doc, Dumper=_dumper(), sort_keys=False, default_flow_style=False, width=1000))
     return out.getvalue()
 
 
 def values_text(values, header):
-    body = yaml.safe_dump(values or {}, sort_keys=True, default_flow_style=False, width=1000)
+    body = yaml.dump(values or {}, Dumper=_dumper(), sort_keys=True, default_flow_style=False, width=1000)
     return header.rstrip("\n") + "\n" + body
