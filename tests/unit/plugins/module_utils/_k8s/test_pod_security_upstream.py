@@ -29,19 +29,37 @@ def _load_script():
     return module
 
 
+def _upstream():
+    """(fixtures, comparison rows, error), worked out once when the module is imported: ansible-test units runs
+    each test in a forked process, so a session fixture would read the clone again for every test."""
+    if not Path(REPO).exists():
+        return None, None, None
+    try:
+        fixtures = oracle.load_fixtures(REPO)[1]
+    except oracle.UpstreamError as exc:
+        return None, None, str(exc)
+    rows = {(version, level): (checked, wrong) for version, level, checked, wrong in oracle.compare(pod_security, fixtures)}
+    return fixtures, rows, None
+
+
 oracle = _load_script()
 REPO = oracle.upstream_repo()
+FIXTURES, ROWS, ERROR = _upstream()
 needs_upstream = pytest.mark.skipif(not Path(REPO).exists(), reason=f"no clone of kubernetes/pod-security-admission at {REPO} (set PSA_UPSTREAM_REPO to one)")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def fixtures():
-    return oracle.load_fixtures(REPO)[1]
+    if ERROR:
+        pytest.fail(ERROR)
+    return FIXTURES
 
 
-@pytest.fixture(scope="session")
-def rows(fixtures):
-    return {(version, level): (checked, wrong) for version, level, checked, wrong in oracle.compare(pod_security, fixtures)}
+@pytest.fixture
+def rows():
+    if ERROR:
+        pytest.fail(ERROR)
+    return ROWS
 
 
 @needs_upstream
