@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Hold plugins/module_utils/_k8s/pod_security.py against the upstream Pod Security admission fixtures.
 
 k8s.io/pod-security-admission keeps generated pods under test/testdata/<level>/v1.<minor>/{pass,fail}/
@@ -8,7 +7,7 @@ This script reads them straight from a git clone of that repository (bare or not
 the project), evaluates each pod with the collection's evaluator and prints a table per version and level.
 It also evaluates the newest version's fixtures as "latest" and inside every workload kind's pod template.
 
-    scripts/check_pod_security_upstream.py [--repo PATH] [--rev REV] [--min-version 1.25]
+    .venv/bin/python scripts/check_pod_security_upstream.py [--repo PATH] [--rev REV] [--min-version 1.25]
 
 The repository defaults to $PSA_UPSTREAM_REPO or /work/.mirror/kubernetes+pod-security-admission/repo.
 Exit status: 0 when every fixture agrees, 1 on any disagreement, 2 when the repository or its fixtures
@@ -89,9 +88,9 @@ def load_fixtures(repo, rev="HEAD"):
     blobs = sorted({entry[4] for entry in entries})
     raw = _git(repo, "cat-file", "--batch", stdin="".join(f"{blob}\n" for blob in blobs).encode())
     parsed, offset = {}, 0
-    for _ in blobs:
+    for _blob in blobs:
         header_end = raw.index(b"\n", offset)
-        oid, _, size = raw[offset:header_end].decode().split()
+        oid, _type, size = raw[offset:header_end].decode().split()
         start = header_end + 1
         parsed[oid] = yaml.load(raw[start : start + int(size)], Loader=YamlLoader)  # noqa: S506 - a safe loader
         offset = start + int(size) + 1
@@ -146,8 +145,8 @@ def _controller(kind, pod):
 def compare(evaluator, fixtures, min_minor=0, workload_minor=None):
     """Rows (version, level, checked, [(fixture, reason)]) for every version from min_minor, then "latest"
     with the newest version's fixtures, then those fixtures in every workload kind at workload_minor."""
-    minors = sorted({minor for _, minor in fixtures if minor >= min_minor})
-    newest = max(minor for _, minor in fixtures)
+    minors = sorted({minor for _level, minor in fixtures if minor >= min_minor})
+    newest = max(minor for _level, minor in fixtures)
     rows = []
     runs = [(f"1.{minor}", minor) for minor in minors] + [("latest", newest)]
     for version, minor in runs:
@@ -188,7 +187,7 @@ def render(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--repo", default=upstream_repo(), help="git clone of kubernetes/pod-security-admission (default: %(default)s)")
     parser.add_argument("--rev", default="HEAD", help="upstream revision to read the fixtures from (default: %(default)s)")
     parser.add_argument("--min-version", default="1.25", help="oldest version to check, 1.<minor> (default: %(default)s; 1.0 checks all)")

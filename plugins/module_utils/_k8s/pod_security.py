@@ -498,9 +498,9 @@ def _probe_and_lifecycle_hosts(pod):
 def _restricted_volumes(pod):
     bad = [(name, source) for name, source in _volumes(pod) if source not in RESTRICTED_VOLUME_SOURCES]
     if bad:
-        names = [name for name, _ in bad]
+        names = [name for name, _source in bad]
         return "volume types outside the restricted set", (
-            f"{'volume' if len(names) == 1 else 'volumes'} {_quoted(names)} use {_quoted(_unique_sorted(s for _, s in bad))}; "
+            f"{'volume' if len(names) == 1 else 'volumes'} {_quoted(names)} use {_quoted(_unique_sorted(source for _volume, source in bad))}; "
             f"allowed: {', '.join(sorted(RESTRICTED_VOLUME_SOURCES))}"
         )
     return None
@@ -637,7 +637,7 @@ def parse_version(version):
 
 def check_ids(level, version):
     """The ids of the checks that run at this level and version, in the order they run."""
-    return [check_id for check_id, _ in _plan(parse_level(level), parse_version(version))]
+    return [check_id for check_id, _check in _plan(parse_level(level), parse_version(version))]
 
 
 @functools.lru_cache(maxsize=None)
@@ -685,7 +685,7 @@ _TEMPLATE_PATHS = {
     ("batch", "Job"): ("spec", "template"),
     ("batch", "CronJob"): ("spec", "jobTemplate", "spec", "template"),
 }
-WORKLOAD_KINDS = ("Pod", *sorted({kind for _, kind in _TEMPLATE_PATHS}))
+WORKLOAD_KINDS = ("Pod", *sorted({kind for _group, kind in _TEMPLATE_PATHS}))
 
 
 def _identity(doc):

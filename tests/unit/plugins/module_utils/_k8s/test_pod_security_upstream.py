@@ -67,9 +67,9 @@ def test_upstream_has_fixtures_for_every_supported_version(fixtures):
     for minor in SUPPORTED_MINORS:
         for level in ("baseline", "restricted"):
             cases = fixtures.get((level, minor), [])
-            assert {expect for expect, _, _ in cases} == {"pass", "fail"}, (level, minor)
+            assert {expect for expect, _name, _pod in cases} == {"pass", "fail"}, (level, minor)
     # The newest upstream version must be one this evaluator knows, or its newest rules are missing here.
-    assert max(minor for _, minor in fixtures) <= int(pod_security.NEWEST_VERSION.split(".")[1])
+    assert max(minor for _level, minor in fixtures) <= int(pod_security.NEWEST_VERSION.split(".")[1])
 
 
 @needs_upstream
@@ -84,8 +84,8 @@ def test_every_upstream_fixture_agrees(rows, version, level):
 @needs_upstream
 def test_older_versions_and_workload_templates_agree_too(rows):
     others = {key: value for key, value in rows.items() if key[0] not in [f"1.{minor}" for minor in SUPPORTED_MINORS] + ["latest"]}
-    assert any(version.endswith("workloads") for version, _ in others)
-    assert {key: wrong for key, (_, wrong) in others.items() if wrong} == {}
+    assert any(version.endswith("workloads") for version, _level in others)
+    assert {key: wrong for key, (_checked, wrong) in others.items() if wrong} == {}
 
 
 class _Skewed:
@@ -100,11 +100,11 @@ class _Skewed:
 
 @needs_upstream
 def test_the_comparison_notices_an_evaluator_that_allows_refuses_or_blames_the_wrong_check(fixtures):
-    newest = {key: value for key, value in fixtures.items() if key[1] == max(minor for _, minor in fixtures)}
+    newest = {key: value for key, value in fixtures.items() if key[1] == max(minor for _level, minor in fixtures)}
 
     def disagreements(evaluate_pod):
         rows = oracle.compare(_Skewed(evaluate_pod), newest, min_minor=99)
-        return [reason for version, _, _, wrong in rows if version == "latest" for _, reason in wrong]
+        return [reason for version, _level, _checked, wrong in rows if version == "latest" for _fixture, reason in wrong]
 
     allowing = disagreements(lambda *args: [])
     assert allowing
