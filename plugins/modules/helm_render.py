@@ -167,21 +167,19 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.chatbot.platform.plugins.module_utils._k8s import crd_schemas, render
+from ansible_collections.chatbot.platform.plugins.module_utils._k8s import crd_schemas, pod_security, render
 
 
-def _pod_security(documents, level, kube_version):
-    """Restricted-level report for every workload, and the violations of the enforced level."""
-    from ansible_collections.chatbot.platform.plugins.module_utils._k8s import pod_security
-
+def _pod_security(documents, level, kube_version, namespace):
+    """The restricted-level report of every workload, and the violations of the level the namespace enforces."""
     docs = [doc for _source, doc in documents]
     version = render.kube_minor(kube_version)
     report = {}
-    for ident, violations in pod_security.evaluate_manifest(docs, "restricted", version).items():
-        report[ident] = [f"{v.check}: {v.reason}" + (f" ({v.detail})" if v.detail else "") for v in violations]
+    for ident, violations in pod_security.evaluate_manifest(docs, "restricted", version, namespace).items():
+        report[ident] = [str(v) for v in violations]
     enforced = {}
     if level and level != "privileged":
-        enforced = pod_security.evaluate_manifest(docs, level, version)
+        enforced = pod_security.evaluate_manifest(docs, level, version, namespace)
     return report, enforced
 
 
@@ -256,9 +254,9 @@ def main():
                 msg=f"helm_render: {len(errors)} invalid resource(s) in release {p['release_name']} for Kubernetes {kube_version}: {shown[0]}",
                 errors=shown,
             )
-        report, enforced = _pod_security(documents, p["pod_security_level"], kube_version)
+        report, enforced = _pod_security(documents, p["pod_security_level"], kube_version, p["release_namespace"])
         if enforced:
-            lines = [f"{ident}: {v.check}: {v.reason}" for ident, violations in sorted(enforced.items()) for v in violations]
+            lines = [f"{ident}: {v}" for ident, violations in sorted(enforced.items()) for v in violations]
             module.fail_json(
                 msg=f"helm_render: release {p['release_name']} violates the {p['pod_security_level']} Pod Security Standard "
                 f"its namespace {p['release_namespace']} enforces: {lines[0]}",

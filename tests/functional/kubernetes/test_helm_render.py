@@ -322,3 +322,20 @@ def test_through_ansible_with_an_unknown_option(sample_chart, tmp_path):
     assert "chart_verison" in result["msg"]
     good, _proc = run_cli("helm_render", args(tmp_path / "out", sample_chart), diff=True)
     assert good["changed"] is True and os.path.isfile(good["manifest_path"])
+
+
+def test_pod_security_level_of_the_namespace_is_enforced(sample_chart, tmp_path):
+    dest = tmp_path / "out"
+    ok = run_in_process("helm_render", args(dest, sample_chart, pod_security_level="restricted"))
+    assert ok["changed"] is True and ok["pod_security"] == {}, ok
+    privileged = {"containerExtra": {"privileged": True}}
+    refused = run_in_process("helm_render", args(tmp_path / "refused", sample_chart, values=privileged, pod_security_level="baseline"))
+    assert refused["failed"] is True
+    assert "violates the baseline Pod Security Standard its namespace apps enforces: Deployment/apps/sample: privileged" in refused["msg"]
+    assert not (tmp_path / "refused").exists()
+    # Without enforcement the release renders, and the restricted report names what would be refused.
+    allowed = run_in_process(
+        "helm_render", args(tmp_path / "allowed", sample_chart, values={"podExtra": {"hostNetwork": True}}, pod_security_level="privileged")
+    )
+    assert allowed["changed"] is True
+    assert [v.split(":")[0] for v in allowed["pod_security"]["Deployment/apps/sample"]] == ["hostNamespaces"]
