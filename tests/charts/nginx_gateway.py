@@ -9,6 +9,7 @@ folder, so it needs neither root nor a fixed port.
 from __future__ import annotations
 
 import http.server
+import itertools
 import json
 import os
 import shutil
@@ -25,6 +26,10 @@ import pytest
 from .conftest import CHART, OUTPUTS, render
 
 HOST = "chatbot.example.com"
+# Every request carries its own number in this header, which nginx passes on, so concurrent requests
+# tell apart what each of them made reach the stubs.
+REQUEST_ID = "X-Test-Request"
+_ids = itertools.count()
 
 
 def nginx_binary() -> str:
@@ -42,7 +47,7 @@ def free_port() -> int:
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    """Answers 200 with its name and records the request target and headers it received."""
+    """Answers 200 with its name and records the request target and headers it received, by request number."""
 
     protocol_version = "HTTP/1.1"
 
@@ -50,7 +55,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        self.server.seen.append({"path": self.path, "headers": dict(self.headers)})
+        self.server.seen.setdefault(self.headers.get(REQUEST_ID), []).append({"path": self.path, "headers": dict(self.headers)})
         body = json.dumps({"upstream": self.server.name, "path": self.path}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -67,7 +72,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 @contextmanager
 def stub(name: str):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.name, server.seen = name, []
+    server.name, server.seen = name, {}
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
@@ -86,8 +91,8 @@ class Gateway:
     def request(self, port: int, target: str, method: str = "GET", headers: dict | None = None) -> tuple[int, dict, list]:
         """Send target byte for byte (no client-side normalisation); return the status, the response headers and
         what reached the upstreams: (stub name, request target, request headers) for each request a stub received."""
-        before = len(self.frontend.seen), len(self.backend.seen)
-        lines = [f"{method} {target} HTTP/1.1", f"Host: {HOST}", "Connection: close", "Content-Length: 0"]
+        request_id = str(next(_ids))
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {HOST}", f"{REQUEST_ID}: {request_id}", "Connection: close", "Content-Length: 0"]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
             conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
@@ -98,7 +103,7 @@ class Gateway:
         status = int(head[0].split()[1])
         response_headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])}
         # The stubs record before they answer, so what they got is in place once nginx has replied.
-        reached = [(stub.name, r["path"], r["headers"]) for stub, n in zip((self.frontend, self.backend), before) for r in stub.seen[n:]]
+        reached = [(stub.name, r["path"], r["headers"]) for stub in (self.frontend, self.backend) for r in stub.seen.get(request_id, [])]
         return status, response_headers, reached
 
 
