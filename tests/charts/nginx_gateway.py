@@ -19,6 +19,7 @@ import threading
 import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
 import pytest
@@ -82,15 +83,32 @@ def stub(name: str):
         server.server_close()
 
 
+class Forwarded(NamedTuple):
+    """A request a stub upstream received."""
+
+    upstream: str
+    path: str
+    headers: dict
+
+
+class Response(NamedTuple):
+    status: int
+    headers: dict
+    # What reached the upstreams because of this request.
+    reached: list[Forwarded]
+
+    def paths(self) -> list[tuple[str, str]]:
+        return [(f.upstream, f.path) for f in self.reached]
+
+
 class Gateway:
     """A running gateway: its listeners' ports and the stubs standing in for the frontend and the backend."""
 
     def __init__(self, public: int, admin: int, frontend, backend, conf: str):
         self.public, self.admin, self.frontend, self.backend, self.conf = public, admin, frontend, backend, conf
 
-    def request(self, port: int, target: str, method: str = "GET", headers: dict | None = None) -> tuple[int, dict, list]:
-        """Send target byte for byte (no client-side normalisation); return the status, the response headers and
-        what reached the upstreams: (stub name, request target, request headers) for each request a stub received."""
+    def request(self, port: int, target: str, method: str = "GET", headers: dict | None = None) -> Response:
+        """Send target byte for byte (no client-side normalisation)."""
         request_id = str(next(_ids))
         lines = [f"{method} {target} HTTP/1.1", f"Host: {HOST}", f"{REQUEST_ID}: {request_id}", "Connection: close", "Content-Length: 0"]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
@@ -101,10 +119,10 @@ class Gateway:
                 data += chunk
         head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
         status = int(head[0].split()[1])
-        response_headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:])}
+        response_headers = {k.strip().lower(): v.strip() for k, v in (h.split(":", 1) for h in head[1:] if ":" in h)}
         # The stubs record before they answer, so what they got is in place once nginx has replied.
-        reached = [(stub.name, r["path"], r["headers"]) for stub in (self.frontend, self.backend) for r in stub.seen.get(request_id, [])]
-        return status, response_headers, reached
+        reached = [Forwarded(stub.name, r["path"], r["headers"]) for stub in (self.frontend, self.backend) for r in stub.seen.get(request_id, [])]
+        return Response(status, response_headers, reached)
 
 
 def gateway_config(env: str, sets: dict) -> str:
@@ -171,7 +189,7 @@ def canonical(path: str) -> str:
     backslashes as slashes, empty and dot segments resolved, `;parameters` and trailing dots or spaces
     dropped from each segment, lower case. An admin route under any reading counts as reached."""
     path = path.split("?", 1)[0]
-    for _ in range(5):
+    for _round in range(5):
         decoded = unquote(path)
         if decoded == path:
             break

@@ -71,19 +71,19 @@ def test_public_listener_never_reaches_an_admin_route(gateway):
 
     def send(target):
         # nginx routes every method alike; GET stands for all of them.
-        status, _, reached = gateway.request(gateway.public, target)
-        return target, status, [(upstream, path) for upstream, path, _ in reached]
+        response = gateway.request(gateway.public, target)
+        return target, response.status, response.paths()
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(send, CORPUS))
     bypasses = [
-        f"GET {target} -> {upstream} {path} ({canonical(path)})"
-        for target, _, reached in results
+        f"GET {target} -> {status}, {upstream} got {path} ({canonical(path)})"
+        for target, status, reached in results
         for upstream, path in reached
         if is_admin_route(path, upstream)
     ]
     assert not bypasses, f"{len(bypasses)} spellings reached an admin route through the public listener:\n" + "\n".join(bypasses[:40])
-    refused = sum(1 for _, status, reached in results if status in (400, 404) and not reached)
+    refused = sum(1 for _target, status, reached in results if status in (400, 404) and not reached)
     assert refused > len(results) // 2, "the corpus should mostly be refused by the gateway itself"
 
 
@@ -110,31 +110,31 @@ def test_public_listener_never_reaches_an_admin_route(gateway):
     ],
 )
 def test_routes(gateway, listener, method, target, upstream, received):
-    status, _, reached = gateway.request(getattr(gateway, listener), target, method)
+    response = gateway.request(getattr(gateway, listener), target, method)
     expected = (404, []) if upstream is None else (200, [(upstream, received)])
-    assert (status, [(name, path) for name, path, _ in reached]) == expected
+    assert (response.status, response.paths()) == expected
 
 
 def test_health_check_answers_on_both_listeners(gateway):
     for port in (gateway.public, gateway.admin):
-        status, _, reached = gateway.request(port, "/healthz")
-        assert (status, reached) == (200, [])
+        response = gateway.request(port, "/healthz")
+        assert (response.status, response.reached) == (200, [])
 
 
 def test_redirects_stay_relative(gateway):
     """GET /api is answered by nginx itself with a redirect to /api/: it must not name the container port or http://."""
     for port in (gateway.public, gateway.admin):
-        status, headers, _ = gateway.request(port, "/api", headers={"X-Forwarded-Proto": "https"})
-        assert (status, headers.get("location")) == (301, "/api/")
+        response = gateway.request(port, "/api", headers={"X-Forwarded-Proto": "https"})
+        assert (response.status, response.headers.get("location")) == (301, "/api/")
 
 
 def test_backend_gets_the_forwarded_headers(gateway):
     """The ALB's X-Forwarded-Proto reaches the backend (uvicorn trusts it from the gateway's pods); an
     X-Forwarded-For that does not come from a load-balancer address is not believed: nginx appends the
     real peer, which uvicorn then reads as the client."""
-    _, _, reached = gateway.request(gateway.public, "/api/ready", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"})
-    ((upstream, _, received),) = reached
-    assert upstream == "backend"
-    headers = {k.lower(): v for k, v in received.items()}
+    response = gateway.request(gateway.public, "/api/ready", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"})
+    (forwarded,) = response.reached
+    assert forwarded.upstream == "backend"
+    headers = {k.lower(): v for k, v in forwarded.headers.items()}
     assert headers["x-forwarded-proto"] == "https"
     assert headers["x-forwarded-for"].split(",")[-1].strip() == "127.0.0.1"
