@@ -1,12 +1,48 @@
 #!/usr/bin/env bash
 # make charts: scripts/check_charts.py does helm lint --strict, renders every environment, ci/
 # scenario and subchart alone into build/rendered/charts, validates them with kubernetes-validate
-# and the CRD schemas; then pytest tests/charts asserts what the rendered manifests do.
+# and the CRD schemas; then pytest tests/charts asserts what the rendered manifests do. The gateway
+# test runs the rendered nginx configuration with a real nginx: Debian's `nginx` package, installed
+# here when it is missing (apt-get as root, or through passwordless sudo).
 set -euo pipefail
 cd "${PLATFORM_ROOT:?run through make}"
 if ! ls charts/*/Chart.yaml >/dev/null 2>&1; then
   echo "charts: no charts under charts/; nothing to check"
   exit 0
 fi
+
+find_nginx() {
+  command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true
+}
+NGINX_BIN=$(find_nginx)
+if [ -z "$NGINX_BIN" ]; then
+  echo "charts: nginx is missing; installing the Debian package nginx for the gateway routing test"
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root=(sudo -n)
+  else
+    echo "charts: FAILED - nginx is not installed and this user cannot install it (needs root or passwordless sudo): apt-get install nginx" >&2
+    exit 1
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "charts: FAILED - nginx is not installed and there is no apt-get to install it; install nginx and put it on PATH" >&2
+    exit 1
+  fi
+  # RUNLEVEL=1 keeps invoke-rc.d from starting a system nginx on port 80 after the install.
+  if ! { "${as_root[@]}" apt-get update -qq \
+    && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends nginx >/dev/null; }; then
+    echo "charts: FAILED - apt-get install nginx did not succeed" >&2
+    exit 1
+  fi
+  NGINX_BIN=$(find_nginx)
+  if [ -z "$NGINX_BIN" ]; then
+    echo "charts: FAILED - the nginx package installed no nginx binary" >&2
+    exit 1
+  fi
+fi
+export NGINX_BIN
+echo "charts: $("$NGINX_BIN" -v 2>&1) ($NGINX_BIN)"
+
 python scripts/check_charts.py
 scripts/stages/pytest_dir.sh tests/charts

@@ -102,7 +102,7 @@ def test_backend_environment(envs, env):
 @pytest.mark.parametrize("env", ENVS)
 def test_backend_probes_cover_the_spacy_load(envs, env):
     c = envs[env].get("Deployment", "chatbot-backend")["spec"]["template"]["spec"]["containers"][0]
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    for probe in ("startupProbe", "readinessProbe"):
         assert c[probe]["httpGet"] == {"path": "/ready", "port": "http"}
     startup = c["startupProbe"]
     assert startup["periodSeconds"] * startup["failureThreshold"] >= 300
@@ -153,7 +153,7 @@ def test_shared_environments_use_atlas_and_efs(envs, env):
     assert pvc["spec"]["storageClassName"] == "efs-models"
     policy = m.get("NetworkPolicy", "chatbot-backend")
     db_rules = [r for r in policy["spec"]["egress"] if any("ipBlock" in t for t in r.get("to", []))]
-    assert db_rules and db_rules[0]["ports"][0]["port"] == 1024 and db_rules[0]["ports"][0]["endPort"] == 65535
+    assert [p["port"] for r in db_rules for p in r["ports"]] == [27017], "Atlas's public SRV route only (no HTTPS egress for the API)"
 
 
 def test_staging_runs_two_of_everything(envs):
@@ -162,12 +162,14 @@ def test_staging_runs_two_of_everything(envs):
         assert envs["staging"].get("PodDisruptionBudget", name)["spec"]["minAvailable"] == 1
 
 
-def test_prod_scales_from_three_to_ten(envs):
+def test_prod_autoscales_from_three(envs):
     m = envs["prod"]
     hpas = {h["metadata"]["name"]: h["spec"] for h in m.of("HorizontalPodAutoscaler")}
     assert set(hpas) == {"chatbot-frontend", "chatbot-backend", "chatbot-gateway"}
+    # The backend's maximum is what the ml node group holds (test_platform_facts.test_backend_fits_the_ml_node_group).
+    assert {name: spec["maxReplicas"] for name, spec in hpas.items()} == {"chatbot-frontend": 10, "chatbot-gateway": 10, "chatbot-backend": 8}
     for name, spec in hpas.items():
-        assert spec["minReplicas"] >= 3 and spec["maxReplicas"] == 10, name
+        assert spec["minReplicas"] >= 3, name
         assert {x["resource"]["name"] for x in spec["metrics"]} == {"cpu", "memory"}, name
         assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
         assert "replicas" not in m.get("Deployment", name)["spec"], "the HPA owns the replica count"

@@ -57,7 +57,8 @@ def test_network_policies(envs):
     assert not any("to" not in r for r in be["egress"]), "dev API pods get no open internet egress"
 
     gw = m.get("NetworkPolicy", "chatbot-gateway")["spec"]
-    assert gw["ingress"][0]["from"] == [{"ipBlock": {"cidr": "10.20.0.0/16"}}]
+    # The addresses themselves are checked against the inventory in test_platform_facts.py.
+    assert [(r["ports"], len(r["from"])) for r in gw["ingress"]] == [([{"port": "http", "protocol": "TCP"}], 3), ([{"port": "admin", "protocol": "TCP"}], 3)]
     assert {selector(p) for r in gw["egress"] for p in r.get("to", [])} >= {"frontend", "backend"}
     to_backend = [r for r in gw["egress"] if any(selector(p) == "backend" for p in r.get("to", []))]
     assert [p["port"] for r in to_backend for p in r["ports"]] == [8080], "the backend pod port, not its Service port"
@@ -68,7 +69,10 @@ def test_network_policies(envs):
 
     mig = m.get("NetworkPolicy", "chatbot-backend-migrate")["spec"]
     assert mig["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "backend-migrate"
-    assert any(r.get("ports") == [{"port": 443, "protocol": "TCP"}] for r in mig["egress"]), "spaCy download"
+    https = [r for r in mig["egress"] if r.get("ports") == [{"port": 443, "protocol": "TCP"}]]
+    assert len(https) == 1, "spaCy download"
+    (internet,) = https[0]["to"]
+    assert internet["ipBlock"]["cidr"] == "0.0.0.0/0" and "10.0.0.0/8" in internet["ipBlock"]["except"], "the internet, not the VPC"
 
     for policy in m.of("NetworkPolicy"):
         for rule in policy["spec"].get("egress", []):

@@ -118,3 +118,25 @@ def test_nginx_public_admin_without_protection_is_refused():
 def test_ingress_needs_a_host():
     with pytest.raises(RenderError, match=r"ingress.hosts needs at least one host"):
         render(MINIMAL, sets={"ingress.hosts": []})
+
+
+@pytest.mark.parametrize("case", ["env-dev", "env-staging", "env-prod", *(f"ci-{p.name}" for p in sorted((CHART / "ci").glob("*-values.yaml")))])
+def test_only_the_admin_ingress_reaches_the_admin_listener(envs, case):
+    """The gateway's public listener (Service port `http`) refuses the admin paths; only the admin Ingress
+    (authenticated, or on an internal load balancer) may send traffic to its admin listener (port `admin`)."""
+    m = envs[case.removeprefix("env-")] if case.startswith("env-") else render(CHART / "ci" / case.removeprefix("ci-"))
+    targets = {}
+    for ingress in m.of("Ingress"):
+        for rule in ingress["spec"]["rules"]:
+            for p in rule["http"]["paths"]:
+                service = p["backend"]["service"]
+                if service["name"] == "chatbot-gateway":
+                    targets.setdefault(ingress["metadata"]["name"], set()).add(service["port"]["name"])
+    assert targets or not m.of("Ingress"), case
+    for name, ports in targets.items():
+        assert ports == ({"admin"} if name == "chatbot-admin" else {"http"}), f"{case}: Ingress {name} targets gateway ports {ports}"
+
+
+def test_admin_listener_needs_its_sources():
+    with pytest.raises(RenderError, match=r"admits only gateway.networkPolicy.adminIngressCidrs"):
+        render(MINIMAL, sets={"gateway.networkPolicy.adminIngressCidrs": []})

@@ -66,6 +66,49 @@ one node can mount or that is not shared at all.
 {{- if and .Values.database.externalSecret.enabled (not .Values.database.externalSecret.remoteKey) -}}
 {{- fail "backend.database.externalSecret.remoteKey is required: the AWS Secrets Manager secret holding the MongoDB URI (for example chatbot/prod/mongodb)" -}}
 {{- end -}}
+{{- if hasKey .Values.deploymentAnnotations "argocd.argoproj.io/sync-wave" -}}
+{{- fail "backend.deploymentAnnotations must not carry argocd.argoproj.io/sync-wave: set backend.syncWave, which the model volume claim takes too (a claim in an earlier wave than its pod never binds)" -}}
+{{- end -}}
+{{- if and .Values.migrate.enabled (eq .Values.migrate.mode "syncWave") (or (eq (toString .Values.syncWave) "") (le (int .Values.syncWave) (int .Values.migrate.syncWave))) -}}
+{{- fail (printf "backend.migrate.mode=syncWave runs the migration in wave %d: backend.syncWave must be a later wave, so the API starts on a migrated database" (int .Values.migrate.syncWave)) -}}
+{{- end -}}
+{{- if and .Values.networkPolicy.enabled (eq .Values.networkPolicy.database.route "privateEndpoint") (not .Values.networkPolicy.database.privateEndpointAddresses) -}}
+{{- fail "backend.networkPolicy.database.route=privateEndpoint needs privateEndpointAddresses: the Atlas interface endpoint's addresses, one /32 each" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* argocd.argoproj.io/sync-wave for a wave value (nothing when it is empty). */}}
+{{- define "backend.syncWaveAnnotation" -}}
+{{- if ne (toString .) "" }}
+argocd.argoproj.io/sync-wave: {{ toString . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Annotations of what the migration Job needs (its ServiceAccount and NetworkPolicy, the database
+ExternalSecret): created before the Job. In hook mode they are pre-install/pre-upgrade hooks of a lower
+weight (Argo CD: PreSync, the weight as the wave); in syncWave mode they are in the wave before the Job's.
+*/}}
+{{- define "backend.migrateDependencyAnnotations" -}}
+{{- if eq .Values.migrate.mode "hook" -}}
+helm.sh/hook: pre-install,pre-upgrade
+helm.sh/hook-weight: "-10"
+helm.sh/hook-delete-policy: before-hook-creation
+{{- else -}}
+argocd.argoproj.io/sync-wave: {{ sub (int .Values.migrate.syncWave) 1 | toString | quote }}
+{{- end -}}
+{{- end -}}
+
+{{- define "backend.migrateServiceAccountName" -}}
+{{- printf "%s-migrate" (include "backend.fullname" . | trunc 55 | trimSuffix "-") -}}
+{{- end -}}
+
+{{/* The internet as a NetworkPolicy peer: any address outside internetExceptCidrs. */}}
+{{- define "backend.internetPeer" -}}
+- ipBlock:
+    cidr: 0.0.0.0/0
+    except:
+      {{- toYaml .Values.networkPolicy.internetExceptCidrs | nindent 6 }}
 {{- end -}}
 
 {{/* Environment shared by the API pods and the migration Job. */}}
@@ -123,7 +166,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
-{{/* Egress of the API pods and the migration Job: cluster DNS and MongoDB (pods of the release, or CIDRs). */}}
+{{/* Egress of the API pods and the migration Job: cluster DNS and MongoDB (backend.networkPolicy.database.route). */}}
 {{- define "backend.egressRules" -}}
 - to:
     - namespaceSelector:
@@ -137,24 +180,36 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
       protocol: UDP
     - port: 53
       protocol: TCP
-{{- if .Values.networkPolicy.databaseCidrs }}
+{{- $db := .Values.networkPolicy.database }}
+{{- if eq $db.route "public" }}
+# MongoDB Atlas through its public SRV address.
 - to:
-    {{- range .Values.networkPolicy.databaseCidrs }}
+    {{- include "backend.internetPeer" . | nindent 4 }}
+  ports:
+    {{- range $db.publicPorts }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+{{- else if eq $db.route "privateEndpoint" }}
+# The Atlas PrivateLink interface endpoint.
+- to:
+    {{- range $db.privateEndpointAddresses }}
     - ipBlock:
         cidr: {{ . }}
     {{- end }}
   ports:
-    - port: {{ .Values.networkPolicy.databasePorts.port }}
-      {{- with .Values.networkPolicy.databasePorts.endPort }}
+    - port: {{ $db.privateEndpointPorts.port }}
+      {{- with $db.privateEndpointPorts.endPort }}
       endPort: {{ . }}
       {{- end }}
       protocol: TCP
 {{- else }}
+# The in-cluster database.
 - to:
     - podSelector:
         matchLabels:
-          {{- if .Values.networkPolicy.inClusterPodLabels }}
-          {{- toYaml .Values.networkPolicy.inClusterPodLabels | nindent 10 }}
+          {{- if $db.inClusterPodLabels }}
+          {{- toYaml $db.inClusterPodLabels | nindent 10 }}
           {{- else }}
           app.kubernetes.io/name: mongodb
           app.kubernetes.io/instance: {{ .Release.Name }}

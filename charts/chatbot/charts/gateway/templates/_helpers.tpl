@@ -50,3 +50,55 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "%s:%s" .Values.metrics.image.repository .Values.metrics.image.tag -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Settings both nginx listeners share. */}}
+{{- define "gateway.serverSettings" -}}
+{{- $c := .Values.config -}}
+client_max_body_size {{ $c.clientMaxBodySize }};
+# Redirects nginx makes itself (GET /api -> /api/) stay relative: no container port, no http:// behind TLS.
+absolute_redirect off;
+
+set $frontend_upstream http://{{ include "gateway.upstreamHost" (dict "root" . "name" "frontend") }}:{{ $c.upstreams.frontend.port }};
+set $backend_upstream http://{{ include "gateway.upstreamHost" (dict "root" . "name" "backend") }}:{{ $c.upstreams.backend.port }};
+
+add_header X-Content-Type-Options "nosniff" always;
+add_header X-Frame-Options "SAMEORIGIN" always;
+add_header Referrer-Policy "strict-origin-when-cross-origin" always;
+add_header Permissions-Policy "camera=(), microphone=(), geolocation=()" always;
+{{- if gt (int64 $c.hstsMaxAge) 0 }}
+add_header Strict-Transport-Security "max-age={{ int64 $c.hstsMaxAge }}; includeSubDomains" always;
+{{- end }}
+{{- with $c.contentSecurityPolicy }}
+add_header Content-Security-Policy {{ . | quote }} always;
+{{- end }}
+{{- end -}}
+
+{{/* The routes both nginx listeners serve. */}}
+{{- define "gateway.locations" -}}
+location = /healthz {
+  access_log off;
+  default_type text/plain;
+  return 200 "ok\n";
+}
+
+location /api/ {
+  rewrite ^/api/(.*)$ /$1 break;
+  proxy_pass $backend_upstream;
+  proxy_http_version 1.1;
+  proxy_set_header Host $host;
+  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+  proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
+  proxy_read_timeout {{ .Values.config.proxyReadTimeout }};
+}
+
+location / {
+  proxy_pass $frontend_upstream;
+  proxy_http_version 1.1;
+  proxy_set_header Upgrade $http_upgrade;
+  proxy_set_header Connection $connection_upgrade;
+  proxy_set_header Host $host;
+  proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+  proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
+  proxy_cache_bypass $http_upgrade;
+}
+{{- end -}}
