@@ -225,3 +225,31 @@ def test_namespaced_workloads_would_be_admitted_by_their_namespace(env):
             namespace = doc.get("metadata", {}).get("namespace")
             if namespace in levels and pod_security.workload_pods(doc):
                 assert not pod_security.evaluate_manifest([doc], levels[namespace], env.inventory["platform_eks_version"]), (env.env, release)
+
+
+def _cpu(quantity) -> float:
+    text = str(quantity)
+    return float(text[:-1]) / 1000 if text.endswith("m") else float(text)
+
+
+def _bytes(quantity) -> float:
+    units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "K": 10**3, "M": 10**6, "G": 10**9}
+    text = str(quantity)
+    for suffix, factor in units.items():
+        if text.endswith(suffix):
+            return float(text[: -len(suffix)]) * factor
+    return float(text)
+
+
+def test_daemonsets_stay_within_the_node_budget_the_chart_plans_with(env):
+    """What the add-ons run on every node must fit in platform_node_daemonset_requests (the chart sizes the
+    ml nodes on allocatable minus that budget, docs/chatbot-chart.md#node-capacity)."""
+    budget = env.inventory["platform_node_daemonset_requests"]
+    cpu = memory = pods = 0.0
+    for _release, daemonset in env.of_kind("DaemonSet"):
+        pods += 1
+        for container in pod_spec(daemonset)["containers"]:
+            requests = (container.get("resources") or {}).get("requests") or {}
+            cpu += _cpu(requests.get("cpu", 0))
+            memory += _bytes(requests.get("memory", 0))
+    assert cpu <= _cpu(budget["cpu"]) and memory <= _bytes(budget["memory"]) and pods <= budget["pods"], (env.env, cpu, memory, pods)
