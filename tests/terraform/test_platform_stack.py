@@ -46,7 +46,7 @@ def test_stack_plans_with_inventory_values(initialised_stack, environment):
         ["terraform", f"-chdir={STACK}", "test", f"-var-file={var_file}", "-no-color"], env=env, capture_output=True, text=True, check=False, timeout=600
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    assert "3 passed, 0 failed" in result.stdout
+    assert "4 passed, 0 failed" in result.stdout
 
 
 def test_environments_are_sized_differently():

@@ -7,16 +7,26 @@ locals {
   partition    = data.aws_partition.current.partition
   account_root = "arn:${local.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
 
-  # Tags cluster-autoscaler uses for auto-discovery; EKS copies them onto the node groups' Auto Scaling groups.
+  # Tags cluster-autoscaler uses for auto-discovery. EKS puts the same two tags on the Auto Scaling group of
+  # every managed node group itself; they are set here as well so the node groups carry them too.
   autoscaler_tags = {
     "k8s.io/cluster-autoscaler/enabled"               = "true"
     "k8s.io/cluster-autoscaler/${local.cluster_name}" = "owned"
   }
 
+  # The EKS API spells taint effects in upper snake case; Kubernetes (tolerations, node templates) in camel case.
+  kubernetes_taint_effects = { NO_SCHEDULE = "NoSchedule", NO_EXECUTE = "NoExecute", PREFER_NO_SCHEDULE = "PreferNoSchedule" }
+
   addons_before_nodes = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]
 
+  # The add-ons this module installs (none when addons_enabled is false, against emulators only).
+  addons = var.addons_enabled ? var.addons : {}
+
   # Resolve every add-on version: the pinned one, or the EKS default for this Kubernetes version.
-  addon_versions = { for n, a in var.addons : n => a.version != null ? a.version : data.aws_eks_addon_version.default[n].version }
+  addon_versions = { for n, a in local.addons : n => a.version != null ? a.version : data.aws_eks_addon_version.default[n].version }
+
+  # Access entries for the admins and the node role (none when access_entries_enabled is false).
+  admin_principal_arns = var.access_entries_enabled ? toset(var.admin_principal_arns) : toset([])
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -175,7 +185,7 @@ resource "aws_eks_cluster" "this" {
 }
 
 resource "aws_eks_access_entry" "admin" {
-  for_each = toset(var.admin_principal_arns)
+  for_each = local.admin_principal_arns
 
   cluster_name  = aws_eks_cluster.this.name
   principal_arn = each.value
@@ -184,7 +194,7 @@ resource "aws_eks_access_entry" "admin" {
 }
 
 resource "aws_eks_access_policy_association" "admin" {
-  for_each = toset(var.admin_principal_arns)
+  for_each = local.admin_principal_arns
 
   cluster_name  = aws_eks_cluster.this.name
   principal_arn = aws_eks_access_entry.admin[each.key].principal_arn
@@ -237,6 +247,8 @@ resource "aws_iam_role_policy_attachment" "node" {
 }
 
 resource "aws_eks_access_entry" "node" {
+  count = var.access_entries_enabled ? 1 : 0
+
   cluster_name  = aws_eks_cluster.this.name
   principal_arn = aws_iam_role.node.arn
   type          = "EC2_LINUX"
@@ -247,7 +259,7 @@ resource "aws_launch_template" "node" {
   for_each = var.node_groups
 
   name                   = "${local.cluster_name}-${each.key}"
-  description            = "${local.cluster_name} ${each.key} nodes: IMDSv2 only, encrypted gp3 root volume"
+  description            = "${local.cluster_name} ${each.key} nodes: IMDSv2 only, gp3 root volume on the customer managed key"
   update_default_version = true
 
   metadata_options {
@@ -263,12 +275,13 @@ resource "aws_launch_template" "node" {
       volume_type           = "gp3"
       volume_size           = each.value.disk_size_gib
       encrypted             = true
+      kms_key_id            = var.node_volume_kms_key_arn
       delete_on_termination = true
     }
   }
 
   monitoring {
-    enabled = true
+    enabled = var.detailed_monitoring
   }
 
   tag_specifications {
@@ -334,7 +347,7 @@ resource "aws_eks_node_group" "this" {
 # Add-ons
 # ---------------------------------------------------------------------------------------------
 data "aws_eks_addon_version" "default" {
-  for_each = { for n, a in var.addons : n => a if a.version == null }
+  for_each = { for n, a in local.addons : n => a if a.version == null }
 
   addon_name         = each.key
   kubernetes_version = var.kubernetes_version
@@ -344,7 +357,7 @@ data "aws_eks_addon_version" "default" {
 # Networking add-ons come first: with bootstrap_self_managed_addons = false nodes only become Ready once
 # vpc-cni and kube-proxy run, so the node groups wait for these.
 resource "aws_eks_addon" "before_nodes" {
-  for_each = { for n, a in var.addons : n => a if contains(local.addons_before_nodes, n) }
+  for_each = { for n, a in local.addons : n => a if contains(local.addons_before_nodes, n) }
 
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key
@@ -359,7 +372,7 @@ resource "aws_eks_addon" "before_nodes" {
 
 # CoreDNS and the CSI controllers are deployments that need nodes to schedule on.
 resource "aws_eks_addon" "after_nodes" {
-  for_each = { for n, a in var.addons : n => a if !contains(local.addons_before_nodes, n) }
+  for_each = { for n, a in local.addons : n => a if !contains(local.addons_before_nodes, n) }
 
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key

@@ -48,6 +48,30 @@ output "node_group_names" {
   value       = { for k, g in aws_eks_node_group.this : k => g.node_group_name }
 }
 
+output "node_groups" {
+  description = "Managed node groups by key: EKS name, Auto Scaling group names, instance types and their common shape (vcpu, memory_mib, gpus per node), capacity type, min/max/desired size, Kubernetes labels, taints (Kubernetes effect names: NoSchedule, NoExecute, PreferNoSchedule) and tags (the cluster-autoscaler discovery tags among them)."
+  value = { for k, g in aws_eks_node_group.this : k => {
+    name                    = g.node_group_name
+    autoscaling_group_names = flatten([for r in g.resources : [for a in r.autoscaling_groups : a.name]])
+    instance_types          = g.instance_types
+    vcpu                    = local.instance_shapes[g.instance_types[0]].vcpu
+    memory_mib              = local.instance_shapes[g.instance_types[0]].memory_mib
+    gpus                    = local.instance_shapes[g.instance_types[0]].gpus
+    capacity_type           = g.capacity_type
+    min_size                = g.scaling_config[0].min_size
+    max_size                = g.scaling_config[0].max_size
+    desired_size            = g.scaling_config[0].desired_size
+    labels                  = g.labels
+    taints                  = [for t in var.node_groups[k].taints : { key = t.key, value = t.value, effect = local.kubernetes_taint_effects[t.effect] }]
+    tags                    = g.tags
+  } }
+}
+
+output "autoscaler_discovery_tags" {
+  description = "Tags cluster-autoscaler discovers this cluster's node groups by (--node-group-auto-discovery=asg:tag=<key>,<key>)."
+  value       = local.autoscaler_tags
+}
+
 output "kms_key_arn" {
   description = "KMS key encrypting Kubernetes secrets and the control-plane logs."
   value       = aws_kms_key.cluster.arn

@@ -103,7 +103,9 @@ variable "node_groups" {
   description = <<-EOT
     Managed node groups by name. general runs everything; ml is labelled and tainted so only pods that tolerate
     workload=ml:NoSchedule (the NLU backend training/inference) land there. Only x86_64 AMI types are accepted
-    because the chatbot backend image is built for amd64 only.
+    because the chatbot backend image is built for amd64 only. The instance types of one group must share one
+    shape (vCPUs, memory, GPUs; shapes.tf lists the accepted types): cluster-autoscaler sizes a group from a
+    single template node. Several types of one shape still let Spot pick from more capacity pools.
   EOT
   type = map(object({
     instance_types      = list(string)
@@ -119,20 +121,30 @@ variable "node_groups" {
   }))
   default = {
     general = {
-      instance_types = ["t3.large", "t3.medium"]
+      instance_types = ["t3.large", "t3a.large"]
       min_size       = 2
       max_size       = 5
       desired_size   = 2
       labels         = { workload = "general" }
     }
     ml = {
-      instance_types = ["c5.xlarge", "m5.large"]
+      instance_types = ["c5.xlarge", "c6i.xlarge"]
       min_size       = 1
       max_size       = 3
       desired_size   = 1
       labels         = { workload = "ml" }
       taints         = [{ key = "workload", value = "ml", effect = "NO_SCHEDULE" }]
     }
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.node_groups) : length(g.instance_types) > 0 && alltrue([for t in g.instance_types : contains(keys(local.instance_shapes), t)])])
+    error_message = "Every node group needs instance types from the shape table in terraform/modules/eks/shapes.tf (x86_64 types with their vCPUs, memory and GPUs); unknown: ${join(", ", sort(distinct(flatten([for g in values(var.node_groups) : [for t in g.instance_types : t if !contains(keys(local.instance_shapes), t)]]))))}."
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.node_groups) : length(distinct([for t in g.instance_types : lookup(local.instance_shapes, t, { vcpu = -1, memory_mib = -1, gpus = -1 })])) <= 1])
+    error_message = "The instance types of a node group must have the same vCPUs, memory and GPUs (cluster-autoscaler sizes a group from one template node); mixed: ${join("; ", [for n, g in var.node_groups : "${n} = ${join(", ", [for t in g.instance_types : "${t} (${try("${local.instance_shapes[t].vcpu} vCPU/${local.instance_shapes[t].memory_mib} MiB/${local.instance_shapes[t].gpus} GPU", "?")})"])}" if length(distinct([for t in g.instance_types : lookup(local.instance_shapes, t, { vcpu = -1, memory_mib = -1, gpus = -1 })])) > 1])}."
   }
 
   validation {
@@ -192,6 +204,34 @@ variable "addons" {
     condition     = alltrue([for a in values(var.addons) : a.version == null || can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$", a.version))])
     error_message = "Each add-on version must be null or an exact EKS build such as v1.19.4-eksbuild.1."
   }
+}
+
+variable "node_volume_kms_key_arn" {
+  description = "Customer managed KMS key for the nodes' root volumes. Its key policy must let the EC2 Auto Scaling service-linked role use it (the platform stack's EBS key does)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.node_volume_kms_key_arn))
+    error_message = "node_volume_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "detailed_monitoring" {
+  description = "EC2 detailed (1-minute) monitoring of the nodes, billed as custom metrics (about 2.10 USD per node per month in eu-west-1). Off: the 5-minute basic metrics are free and nothing here reads EC2 metrics (cluster-autoscaler and HPA use Kubernetes metrics)."
+  type        = bool
+  default     = false
+}
+
+variable "addons_enabled" {
+  description = "Install the add-ons in addons. false only against an emulator without the EKS add-on API (moto): the cluster then has no CNI, kube-proxy, CoreDNS or CSI drivers, and its nodes never become Ready."
+  type        = bool
+  default     = true
+}
+
+variable "access_entries_enabled" {
+  description = "Create the EKS access entries (admins and the node role). false only against an emulator without the access entry API (moto): nodes cannot join and nobody is admin."
+  type        = bool
+  default     = true
 }
 
 variable "tags" {

@@ -39,6 +39,7 @@ module "queue" {
   visibility_timeout_seconds = var.queue.visibility_timeout_seconds
   message_retention_seconds  = var.queue.message_retention_seconds
   max_receive_count          = var.queue.max_receive_count
+  restrict_dlq_sources       = var.queue.restrict_dlq_sources
   tags                       = local.tags
 }
 
@@ -62,7 +63,7 @@ module "assets_bucket" {
   name        = local.assets_bucket
   kms_key_arn = module.data_kms.arn
   # A known name (not module.logs_bucket.name) so the plan knows logging is on; depends_on keeps the order.
-  logging_target_bucket              = local.logs_bucket
+  logging_target_bucket              = var.buckets.access_logging ? local.logs_bucket : null
   noncurrent_version_expiration_days = var.buckets.noncurrent_version_expiration_days
   force_destroy                      = var.buckets.force_destroy
   tags                               = local.tags

@@ -17,6 +17,8 @@ locals {
     "platform:stack"       = "platform"
     "platform:managed-by"  = "terraform"
   })
+  autoscaling_role_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+
   azs = var.availability_zones != null ? var.availability_zones : slice(sort(data.aws_availability_zones.available.names), 0, 3)
 
   required_addons = ["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent"]
@@ -41,6 +43,68 @@ module "network" {
   flow_log_retention_days = var.log_retention_days
 }
 
+# EBS volumes of the cluster: the nodes' root volumes and the gp3 StorageClass's persistent volumes.
+# EC2 Auto Scaling launches the managed nodes with its service-linked role, which needs the key in the
+# key policy. It is named by aws:PrincipalArn rather than as the principal because a key policy naming a
+# role that does not exist yet is rejected, and the role appears only with the account's first Auto
+# Scaling group (the first node group, created after this key). The EBS CSI driver uses the key through
+# its IRSA role (workload_iam, grants only for AWS resources).
+data "aws_iam_policy_document" "ebs_key" {
+  statement {
+    sid       = "AutoScalingLaunchesEncryptedNodes"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:PrincipalArn"
+      values   = [local.autoscaling_role_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  statement {
+    sid       = "AutoScalingGrantsForVolumes"
+    actions   = ["kms:CreateGrant"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:PrincipalArn"
+      values   = [local.autoscaling_role_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "kms:CallerAccount"
+      values   = [local.account_id]
+    }
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+}
+
+module "ebs_kms" {
+  source = "../../modules/kms_key"
+
+  name             = "${local.prefix}-ebs"
+  description      = "EBS volumes of ${local.cluster_name}: node root volumes and persistent volumes"
+  policy_documents = [data.aws_iam_policy_document.ebs_key.json]
+  tags             = local.tags
+}
+
 module "eks" {
   source = "../../modules/eks"
 
@@ -53,6 +117,10 @@ module "eks" {
   admin_principal_arns         = var.admin_principal_arns
   cluster_log_retention_days   = var.log_retention_days
   node_groups                  = var.node_groups
+  node_volume_kms_key_arn      = module.ebs_kms.arn
+  detailed_monitoring          = var.node_detailed_monitoring
+  addons_enabled               = var.eks_addons_enabled
+  access_entries_enabled       = var.eks_access_entries_enabled
 
   addons = {
     for a in local.required_addons : a => {
@@ -76,6 +144,7 @@ module "workload_iam" {
   backend_bucket_arns  = [module.assets_bucket.arn]
   backend_kms_key_arns = [module.data_kms.arn]
   secrets_kms_key_arns = [module.data_kms.arn]
+  ebs_kms_key_arns     = [module.ebs_kms.arn]
   # DocumentDB names its managed master user secret itself (rds!cluster-...), outside the prefix.
   extra_secret_arns = var.documentdb.enabled ? [module.documentdb[0].master_user_secret_arn] : []
 }

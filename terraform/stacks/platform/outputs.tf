@@ -28,6 +28,21 @@ output "cluster_endpoint" {
   value       = module.eks.cluster_endpoint
 }
 
+output "cluster_arn" {
+  description = "EKS cluster ARN."
+  value       = module.eks.cluster_arn
+}
+
+output "cluster_security_group_id" {
+  description = "Security group EKS created for the control plane and the managed nodes (the data services admit it)."
+  value       = module.eks.cluster_security_group_id
+}
+
+output "region" {
+  description = "AWS region of the environment (the AWS Load Balancer Controller's and the ClusterSecretStore's region)."
+  value       = var.region
+}
+
 output "cluster_certificate_authority_data" {
   description = "Base64 CA bundle of the API endpoint."
   value       = module.eks.cluster_certificate_authority_data
@@ -43,6 +58,21 @@ output "oidc_provider_arn" {
   value       = module.eks.oidc_provider_arn
 }
 
+output "node_groups" {
+  description = "Managed node groups by key: EKS name, Auto Scaling group names, instance types and their shape per node (vcpu, memory_mib, gpus), capacity type, min/max/desired size, Kubernetes labels, taints (Kubernetes effect names) and tags."
+  value       = module.eks.node_groups
+}
+
+output "autoscaler_discovery_tags" {
+  description = "Tags (key => value) by which cluster-autoscaler discovers the node groups' Auto Scaling groups."
+  value       = module.eks.autoscaler_discovery_tags
+}
+
+output "node_role_arn" {
+  description = "IAM role of the managed nodes."
+  value       = module.eks.node_role_arn
+}
+
 output "addon_versions" {
   description = "Installed EKS add-on versions."
   value       = module.eks.addon_versions
@@ -56,6 +86,16 @@ output "irsa_role_arns" {
 output "data_kms_key_arn" {
   description = "KMS key of the data services (SQS, S3, Secrets Manager, ElastiCache, EFS)."
   value       = module.data_kms.arn
+}
+
+output "ebs_kms_key_arn" {
+  description = "KMS key of the EBS volumes (node root volumes; parameter kmsKeyId of the gp3 StorageClass)."
+  value       = module.ebs_kms.arn
+}
+
+output "secrets_name_prefix" {
+  description = "Secrets Manager path of the environment (<name>/<env>/); External Secrets may read only secrets under it."
+  value       = local.secrets_prefix
 }
 
 output "queue_url" {

@@ -100,6 +100,24 @@ variable "node_groups" {
   }))
 }
 
+variable "node_detailed_monitoring" {
+  description = "EC2 detailed (1-minute) monitoring of the nodes, about 2.10 USD per node and month; off uses the free 5-minute metrics."
+  type        = bool
+  default     = false
+}
+
+variable "eks_addons_enabled" {
+  description = "Install the EKS add-ons. false only against an emulator without the EKS add-on API (the local inventory on moto)."
+  type        = bool
+  default     = true
+}
+
+variable "eks_access_entries_enabled" {
+  description = "Create the EKS access entries (admins, node role). false only against an emulator without the access entry API (the local inventory on moto)."
+  type        = bool
+  default     = true
+}
+
 variable "addon_versions" {
   description = "Pinned EKS add-on builds by add-on name; a missing or null entry takes the EKS default for kubernetes_version."
   type        = map(string)
@@ -139,21 +157,23 @@ variable "documentdb" {
 }
 
 variable "queue" {
-  description = "Backend SQS queue: visibility timeout, retention, receives before the dead-letter queue."
+  description = "Backend SQS queue: visibility timeout, retention, receives before the dead-letter queue, and the DLQ's redrive allow policy (restrict_dlq_sources; false only on moto, which does not store it)."
   type = object({
     visibility_timeout_seconds = optional(number, 300)
     message_retention_seconds  = optional(number, 345600)
     max_receive_count          = optional(number, 5)
+    restrict_dlq_sources       = optional(bool, true)
   })
   default = {}
 }
 
 variable "buckets" {
-  description = "S3 buckets (assets/exports and logs): noncurrent-version retention, log expiry, and force_destroy for throw-away environments."
+  description = "S3 buckets (assets/exports and logs): noncurrent-version retention, log expiry, force_destroy for throw-away environments, and access_logging of the assets bucket into the logs bucket (false only on moto, whose PutBucketLogging fails on our log bucket's policy)."
   type = object({
     noncurrent_version_expiration_days = optional(number, 90)
     log_expiration_days                = optional(number, 365)
     force_destroy                      = optional(bool, false)
+    access_logging                     = optional(bool, true)
   })
   default = {}
 }

@@ -1,4 +1,5 @@
-"""moto server with the IAM Identity Center calls that moto 5.2 lacks and Terraform needs.
+"""moto server with the IAM Identity Center calls that moto 5.2 lacks and Terraform needs, and with
+the answers corrected in which moto differs from AWS where a second Terraform plan would show it.
 
 moto's sso-admin emulation stores the tags given to CreatePermissionSet but does not implement
 ListTagsForResource, TagResource or UntagResource, and it provisions permission sets synchronously
@@ -9,7 +10,15 @@ own stores (tags of permission sets only, other resource types answer ResourceNo
 status of the provisioning requests moto answered), then runs the normal moto server command line.
 It also fixes one moto bug: AttachManagedPolicyToPermissionSet looks up a policy's path under
 "path" while moto's policy data spells it "Path", so every AWS managed policy outside "/" (such as
-job-function/ViewOnlyAccess) is refused. Everything else is moto as released.
+job-function/ViewOnlyAccess) is refused.
+
+For the platform stack (terraform/stacks/platform) it corrects what moto drops or reshapes, so that a
+second plan is as empty as on AWS: EKS clusters keep accessConfig and upgradePolicy and get the
+cluster security group EKS creates; node groups made from a launch template report no remoteAccess
+and keep updateConfig; a launch template's own tags stay out of its data; security group rules that
+reference a group keep their description; SQS returns RedrivePolicy as compact JSON. What moto does
+not implement at all (EKS add-ons and access entries, RedriveAllowPolicy, EFS backup policies) is not
+added here: the local inventory switches it off. Everything else is moto as released.
 
 AWS managed policies: moto knows them only with its own setting MOTO_IAM_LOAD_MANAGED_POLICIES=true,
 which this launcher makes the default (as in AWS, every account has them; the security stack's Config
@@ -27,7 +36,11 @@ import json
 import os
 
 from moto.core.exceptions import JsonRESTError
+from moto.ec2.models.security_groups import SecurityGroupRule
+from moto.ec2.responses.launch_templates import LaunchTemplates
+from moto.eks.responses import EKSResponse
 from moto.iam.aws_managed_policies import aws_managed_policies_data
+from moto.sqs.models import Queue
 from moto.ssoadmin.exceptions import ResourceNotFoundException
 from moto.ssoadmin.models import ManagedPolicy, SSOAdminBackend
 from moto.ssoadmin.responses import SSOAdminResponse
@@ -101,12 +114,94 @@ def _find_managed_policy(self: SSOAdminBackend, managed_policy_arn: str) -> Mana
     raise ResourceNotFoundException(f"Policy does not exist with ARN: {managed_policy_arn}")
 
 
+# ---- EKS, EC2 launch templates, SQS: what moto drops or reshapes, so a second plan of the platform
+# stack would replace the cluster and its node groups every run ---------------------------------------
+_create_cluster_original = EKSResponse.create_cluster
+_create_nodegroup_original = EKSResponse.create_nodegroup
+_create_launch_template_original = LaunchTemplates.create_launch_template
+_queue_attributes_original = Queue.attributes.fget
+
+
+def create_cluster(self: EKSResponse):
+    """Keep what EKS keeps and moto drops: accessConfig and upgradePolicy as requested (EKS's defaults
+    otherwise), and the cluster security group EKS creates in the cluster's VPC
+    (eks-cluster-sg-<name>-<id>), reported as resourcesVpcConfig.clusterSecurityGroupId with the vpcId.
+    Without it nothing could admit the cluster (the EFS and Redis security group rules)."""
+    from moto.ec2.models import ec2_backends
+    from moto.moto_api._internal import mock_random
+
+    result = _create_cluster_original(self)
+    cluster = self.eks_backend.describe_cluster(name=self._get_param("name"))
+    access = self._get_param("accessConfig") or {}
+    cluster.access_config = {
+        "authenticationMode": access.get("authenticationMode", "CONFIG_MAP"),
+        "bootstrapClusterCreatorAdminPermissions": access.get("bootstrapClusterCreatorAdminPermissions", True),
+    }
+    cluster.upgrade_policy = self._get_param("upgradePolicy") or {"supportType": "EXTENDED"}
+    config = cluster.resources_vpc_config
+    subnet_ids = config.get("subnetIds") or []
+    if subnet_ids and "clusterSecurityGroupId" not in config:
+        ec2 = ec2_backends[self.current_account][self.region]
+        vpc_id = ec2.get_subnet(subnet_ids[0]).vpc_id
+        group = ec2.create_security_group(
+            name=f"eks-cluster-sg-{cluster.name}-{mock_random.randint(10**9, 10**10 - 1)}",
+            description="EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
+            vpc_id=vpc_id,
+            tags={"aws:eks:cluster-name": cluster.name, f"kubernetes.io/cluster/{cluster.name}": "owned"},
+        )
+        config.update({"clusterSecurityGroupId": group.id, "vpcId": vpc_id})
+    return result
+
+
+def create_nodegroup(self: EKSResponse):
+    """A node group created with a launch template has no remoteAccess (moto reports a default SSH key,
+    which the provider would replace the group to remove), and keeps its updateConfig (moto drops it)."""
+    result = _create_nodegroup_original(self)
+    nodegroup = self.eks_backend.describe_nodegroup(cluster_name=self._get_param("name"), nodegroup_name=self._get_param("nodegroupName"))
+    if self._get_param("remoteAccess") is None:
+        nodegroup.remote_access = None
+    if self._get_param("updateConfig") is not None:
+        nodegroup.update_config = self._get_param("updateConfig")
+    return result
+
+
+def create_launch_template(self: LaunchTemplates):
+    """The request's TagSpecifications tag the launch template itself; moto also copies them into the
+    template's data, which EC2 never does (resource type launch-template is not valid there)."""
+    result = _create_launch_template_original(self)
+    template = self.ec2_backend.get_launch_template_by_name(self._get_param("LaunchTemplateName"))
+    for version in template.versions:
+        specs = version.data.get("TagSpecifications")
+        if specs:
+            version.data["TagSpecifications"] = [t for t in specs if t.get("ResourceType") != "launch-template"]
+    return result
+
+
+def security_group_rule_description(self: SecurityGroupRule) -> str | None:
+    """A rule that references a security group keeps its description with the group pair; moto
+    reads it from the CIDR range only, so such rules lose it (DescribeSecurityGroupRules)."""
+    return self.ip_range.get("Description") or self.source_group.get("Description")
+
+
+def queue_attributes(self: Queue) -> dict:
+    """SQS returns RedrivePolicy as compact JSON; moto re-serialises it with spaces."""
+    result = _queue_attributes_original(self)
+    if self.redrive_policy:
+        result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+    return result
+
+
 def install() -> None:
     """Add the missing calls to moto's sso-admin responses (idempotent)."""
     if getattr(SSOAdminResponse, "_chatbot_platform_extended", False):
         return
     SSOAdminResponse._chatbot_platform_extended = True
     SSOAdminBackend._find_managed_policy = _find_managed_policy
+    EKSResponse.create_cluster = create_cluster
+    EKSResponse.create_nodegroup = create_nodegroup
+    LaunchTemplates.create_launch_template = create_launch_template
+    Queue.attributes = property(queue_attributes)
+    SecurityGroupRule.description = property(security_group_rule_description)
     SSOAdminResponse.provision_permission_set = provision_permission_set
     SSOAdminResponse.describe_permission_set_provisioning_status = describe_permission_set_provisioning_status
     SSOAdminResponse.list_tags_for_resource = list_tags_for_resource

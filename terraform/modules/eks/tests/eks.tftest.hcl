@@ -38,6 +38,7 @@ variables {
   node_subnet_ids          = ["subnet-a", "subnet-b", "subnet-c"]
   control_plane_subnet_ids = ["subnet-x", "subnet-y", "subnet-z"]
   admin_principal_arns     = ["arn:aws:iam::111122223333:role/platform-admin"]
+  node_volume_kms_key_arn  = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"
   addons = {
     coredns                = { version = "v1.12.1-eksbuild.2" }
     kube-proxy             = {}
@@ -67,7 +68,7 @@ run "cluster_version_and_access" {
   }
 
   assert {
-    condition     = aws_eks_access_entry.node.type == "EC2_LINUX"
+    condition     = aws_eks_access_entry.node[0].type == "EC2_LINUX"
     error_message = "The node role needs an EC2_LINUX access entry in API mode."
   }
 }
@@ -151,7 +152,7 @@ run "node_groups_sizes_types_taints" {
   }
 
   assert {
-    condition     = toset(aws_eks_node_group.this["general"].instance_types) == toset(["t3.medium", "t3.large"]) && toset(aws_eks_node_group.this["ml"].instance_types) == toset(["c5.xlarge", "m5.large"])
+    condition     = toset(aws_eks_node_group.this["general"].instance_types) == toset(["t3.large", "t3a.large"]) && toset(aws_eks_node_group.this["ml"].instance_types) == toset(["c5.xlarge", "c6i.xlarge"])
     error_message = "Unexpected instance types."
   }
 
@@ -188,6 +189,98 @@ run "launch_templates_harden_nodes" {
     condition     = alltrue([for lt in aws_launch_template.node : lt.block_device_mappings[0].ebs[0].encrypted == "true" && lt.block_device_mappings[0].ebs[0].volume_type == "gp3"])
     error_message = "Root volumes must be encrypted gp3."
   }
+
+  assert {
+    condition     = alltrue([for lt in aws_launch_template.node : lt.block_device_mappings[0].ebs[0].kms_key_id == "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"])
+    error_message = "Root volumes must be encrypted with the customer managed key, not aws/ebs."
+  }
+
+  assert {
+    condition     = alltrue([for lt in aws_launch_template.node : lt.monitoring[0].enabled == false])
+    error_message = "Detailed monitoring is billed and off unless asked for."
+  }
+}
+
+run "node_group_outputs_for_the_addons_step" {
+  command = plan
+
+  assert {
+    condition     = output.node_groups["ml"].vcpu == 4 && output.node_groups["ml"].memory_mib == 8192 && output.node_groups["general"].memory_mib == 8192
+    error_message = "Each node group reports the shape of its instance types (c5.xlarge: 4 vCPU, 8 GiB; t3.large: 2 vCPU, 8 GiB)."
+  }
+
+  assert {
+    condition     = output.node_groups["ml"].taints == [{ key = "workload", value = "ml", effect = "NoSchedule" }] && output.node_groups["general"].taints == []
+    error_message = "Taints are reported with Kubernetes effect names."
+  }
+
+  assert {
+    condition     = output.node_groups["ml"].labels["workload"] == "ml" && output.node_groups["ml"].labels["chatbot.platform/node-group"] == "ml"
+    error_message = "Labels include the inventory's and the node-group label the module adds."
+  }
+
+  assert {
+    condition     = output.node_groups["ml"].min_size == 1 && output.node_groups["ml"].max_size == 3 && output.autoscaler_discovery_tags == { "k8s.io/cluster-autoscaler/enabled" = "true", "k8s.io/cluster-autoscaler/chatbot-test-eks" = "owned" }
+    error_message = "Sizes and the cluster-autoscaler discovery tags are outputs."
+  }
+}
+
+run "emulator_switches_leave_out_addons_and_access_entries" {
+  command = plan
+
+  variables {
+    addons_enabled         = false
+    access_entries_enabled = false
+  }
+
+  assert {
+    condition     = length(aws_eks_addon.before_nodes) + length(aws_eks_addon.after_nodes) == 0 && length(data.aws_eks_addon_version.default) == 0
+    error_message = "addons_enabled = false installs no add-on and looks up no version."
+  }
+
+  assert {
+    condition     = length(aws_eks_access_entry.admin) + length(aws_eks_access_entry.node) + length(aws_eks_access_policy_association.admin) == 0
+    error_message = "access_entries_enabled = false creates no access entry."
+  }
+
+  assert {
+    condition     = length(aws_eks_node_group.this) == 2 && output.addon_versions == {}
+    error_message = "The cluster and its node groups stay; no add-on versions are reported."
+  }
+}
+
+run "rejects_mixed_shapes_in_a_group" {
+  command = plan
+
+  variables {
+    node_groups = {
+      ml = { instance_types = ["c5.xlarge", "m5.large"], min_size = 1, max_size = 2, desired_size = 1 }
+    }
+  }
+
+  expect_failures = [var.node_groups]
+}
+
+run "rejects_an_instance_type_without_a_known_shape" {
+  command = plan
+
+  variables {
+    node_groups = {
+      general = { instance_types = ["t3.large", "x9.huge"], min_size = 1, max_size = 2, desired_size = 1 }
+    }
+  }
+
+  expect_failures = [var.node_groups]
+}
+
+run "rejects_a_root_volume_key_that_is_not_a_key_arn" {
+  command = plan
+
+  variables {
+    node_volume_kms_key_arn = "alias/aws/ebs"
+  }
+
+  expect_failures = [var.node_volume_kms_key_arn]
 }
 
 run "addons_installed_and_pinned" {

@@ -117,6 +117,31 @@ run "environment_plan" {
     condition     = local.tags["platform:environment"] == var.environment && local.tags["platform:stack"] == "platform"
     error_message = "Default tags must name the environment and the stack."
   }
+
+  assert {
+    condition     = output.region == var.region && output.secrets_name_prefix == coalesce(var.secrets_name_prefix, "${var.name}/${var.environment}/")
+    error_message = "The cluster add-ons step reads the region and the secrets path External Secrets may read from the outputs."
+  }
+
+  assert {
+    condition     = toset(keys(output.node_groups)) == toset(keys(var.node_groups)) && alltrue([for k, g in output.node_groups : g.min_size == var.node_groups[k].min_size && g.max_size == var.node_groups[k].max_size])
+    error_message = "Every node group is an output with its sizes (cluster-autoscaler, scale from zero)."
+  }
+}
+
+run "emulator_switches" {
+  # What the local inventory switches off on moto; real environments keep the defaults.
+  command = plan
+
+  variables {
+    eks_addons_enabled         = false
+    eks_access_entries_enabled = false
+  }
+
+  assert {
+    condition     = output.addon_versions == {}
+    error_message = "Without the add-on API no add-on is installed or looked up."
+  }
 }
 
 run "data_services" {
