@@ -62,7 +62,8 @@ def test_load_balancer_controller_targets_the_stack_cluster_and_vpc(env, platfor
     args = args_of(pod_spec(deployment)["containers"][0])
     assert f"--cluster-name={platform_outputs['cluster_name']}" in args
     assert f"--aws-vpc-id={platform_outputs['vpc_id']}" in args
-    assert f"--aws-region={env.inventory['platform_region']}" in args
+    assert f"--aws-region={platform_outputs['region']}" in args
+    assert platform_outputs["region"] == env.inventory["platform_region"] or env.env != "local"
     ingress_class = env.get("aws-load-balancer-controller", "IngressClass", "alb")
     assert ingress_class["metadata"]["annotations"]["ingressclass.kubernetes.io/is-default-class"] == "true"
 
@@ -73,10 +74,11 @@ def test_autoscaler_discovers_exactly_the_node_groups_of_the_stack(env, platform
     discovery = [a for a in args if a.startswith("--node-group-auto-discovery=")]
     assert len(discovery) == 1, args
     tags = discovery[0].removeprefix("--node-group-auto-discovery=asg:tag=").split(",")
-    assert tags == ["k8s.io/cluster-autoscaler/enabled", f"k8s.io/cluster-autoscaler/{platform_outputs['cluster_name']}"]
-    assert platform_outputs["node_group_tags"], "the stack has node groups"
-    for group, group_tags in platform_outputs["node_group_tags"].items():
-        missing = [t for t in tags if t not in group_tags]
+    assert sorted(tags) == sorted(["k8s.io/cluster-autoscaler/enabled", f"k8s.io/cluster-autoscaler/{platform_outputs['cluster_name']}"])
+    assert sorted(tags) == sorted(platform_outputs["autoscaler_discovery_tags"])
+    assert platform_outputs["node_groups"], "the stack has node groups"
+    for group, node_group in platform_outputs["node_groups"].items():
+        missing = {k: v for k, v in platform_outputs["autoscaler_discovery_tags"].items() if node_group["tags"].get(k) != v}
         assert not missing, f"node group {group} lacks the discovery tag(s) {missing}"
     assert "--balance-similar-node-groups=true" in args
     assert "--expander=least-waste" in args
@@ -96,7 +98,7 @@ def test_secret_store_reads_only_the_environment_prefix_in_its_region(env, platf
     store = env.get("cluster-secret-store", "ClusterSecretStore", "aws-secrets-manager")
     aws = store["spec"]["provider"]["aws"]
     assert aws["service"] == "SecretsManager"
-    assert aws["region"] == env.inventory["platform_region"]
+    assert aws["region"] == platform_outputs["region"]
     assert aws["prefix"] == platform_outputs["secrets_name_prefix"]
     account = platform_outputs["irsa_service_accounts"]["external_secrets"]
     assert aws["auth"]["jwt"]["serviceAccountRef"] == {"name": account["name"], "namespace": account["namespace"]}
@@ -195,7 +197,7 @@ def test_kubeconfig_authenticates_through_aws_eks_get_token(env, platform_output
     user = config["users"][0]["user"]
     assert set(user) == {"exec"}, "no token, password or client key in the kubeconfig"
     assert user["exec"]["command"] == "aws"
-    assert user["exec"]["args"][:6] == ["--region", env.inventory["platform_region"], "eks", "get-token", "--cluster-name", platform_outputs["cluster_name"]]
+    assert user["exec"]["args"][:6] == ["--region", platform_outputs["region"], "eks", "get-token", "--cluster-name", platform_outputs["cluster_name"]]
     assert (env.work_dir / "kubeconfig").stat().st_mode & 0o077 == 0
 
 

@@ -81,8 +81,3 @@ output "addon_versions" {
   description = "Installed add-on versions by name."
   value       = local.addon_versions
 }
-
-output "node_group_tags" {
-  description = "Tags of each managed node group by name (cluster-autoscaler discovers the groups by the k8s.io/cluster-autoscaler/* tags among them)."
-  value       = { for k, g in aws_eks_node_group.this : k => g.tags }
-}

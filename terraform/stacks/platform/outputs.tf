@@ -163,17 +163,7 @@ output "documentdb_master_user_secret_arn" {
   value       = try(module.documentdb[0].master_user_secret_arn, null)
 }
 
-output "node_group_tags" {
-  description = "Tags of each managed node group; cluster-autoscaler's auto-discovery tags must be among them."
-  value       = module.eks.node_group_tags
-}
-
 output "irsa_service_accounts" {
   description = "Namespace and name of the service account each IRSA role trusts (the cluster add-on releases create them with these names)."
   value       = module.workload_iam.service_accounts
-}
-
-output "secrets_name_prefix" {
-  description = "Secrets Manager name prefix of the environment's application secrets; External Secrets may read only below it."
-  value       = local.secrets_prefix
 }

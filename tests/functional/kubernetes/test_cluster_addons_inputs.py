@@ -25,7 +25,9 @@ OUTPUTS = {
     "vpc_id": "vpc-0123456789abcdef0",
     "efs_file_system_id": "fs-0123456789abcdef0",
     "secrets_name_prefix": "chatbot/local/",
-    "node_group_tags": {"general": {"k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/chatbot-local-eks": "owned"}},
+    "region": "eu-west-1",
+    "autoscaler_discovery_tags": {"k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/chatbot-local-eks": "owned"},
+    "node_groups": {"general": {"tags": {"k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/chatbot-local-eks": "owned"}}},
     "irsa_role_arns": {
         "aws_load_balancer_controller": "arn:aws:iam::123456789012:role/chatbot-local-aws-load-balancer-controller",
         "cluster_autoscaler": "arn:aws:iam::123456789012:role/chatbot-local-cluster-autoscaler",
@@ -70,7 +72,7 @@ def test_unknown_mode(tmp_path):
     assert not (work / "kubeconfig").exists()
 
 
-@pytest.mark.parametrize("missing", ["vpc_id", "cluster_endpoint", "irsa_role_arns", "node_group_tags"])
+@pytest.mark.parametrize("missing", ["vpc_id", "cluster_endpoint", "irsa_role_arns", "autoscaler_discovery_tags", "region"])
 def test_missing_platform_output_names_the_step_to_run_first(tmp_path, missing):
     outputs = {k: v for k, v in OUTPUTS.items() if k != missing}
     rc, log, work = run_step(tmp_path, outputs)
