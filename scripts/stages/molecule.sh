@@ -15,8 +15,9 @@ export PLATFORM_MOTO_PORT=${MOLECULE_MOTO_PORT:-4610}
 export PLATFORM_ATLAS_PORT=${MOLECULE_ATLAS_PORT:-4620}
 rm -rf build/molecule
 python scripts/local_services.py stop >/dev/null
-# No scenario attaches AWS managed policies: moto skips loading them into every account (faster).
-MOTO_IAM_LOAD_MANAGED_POLICIES=false python scripts/local_services.py start
+# The cluster_addons scenario applies the platform stack, which attaches AWS managed policies (EKS cluster and
+# node roles, CSI drivers): moto must know them.
+MOTO_IAM_LOAD_MANAGED_POLICIES=true python scripts/local_services.py start
 trap 'python scripts/local_services.py stop' EXIT
 eval "$(python scripts/local_services.py env)"
 for scenario in "${scenarios[@]}"; do
