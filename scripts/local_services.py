@@ -16,6 +16,7 @@ it started itself.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import ipaddress
 import os
 import signal
@@ -78,17 +79,26 @@ def _services() -> list[dict]:
 def ensure_tls() -> None:
     """Create a CA and a server certificate for 127.0.0.1/localhost unless they exist and are valid."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
 
     server_cert = TLS_DIR / "server.pem"
     now = datetime.datetime.now(datetime.timezone.utc)
-    if server_cert.exists() and CA_FILE.exists():
-        cert = x509.load_pem_x509_certificate(server_cert.read_bytes())
-        if cert.not_valid_after_utc > now + datetime.timedelta(days=1):
-            return
     TLS_DIR.mkdir(parents=True, exist_ok=True)
+    # Several starts may run at once (parallel molecule scenarios, make build): one creates the files, the
+    # others wait for it and use them.
+    with open(TLS_DIR / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if server_cert.exists() and CA_FILE.exists():
+            cert = x509.load_pem_x509_certificate(server_cert.read_bytes())
+            if cert.not_valid_after_utc > now + datetime.timedelta(days=1):
+                return
+        _create_tls(now, server_cert)
+
+
+def _create_tls(now, server_cert: Path) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
 
     def write_key(key, path: Path) -> None:
         path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))

@@ -10,8 +10,8 @@
 set -u
 jobs_max=${STAGE_JOBS:-2}
 # sanity and units stage the collection in the same folder; charts and security render the chart into the
-# same folder; molecule and build start local services that share one TLS authority folder.
-lock_groups=${STAGE_LOCK_GROUPS:-"sanity,units charts,security molecule,build"}
+# same folder.
+lock_groups=${STAGE_LOCK_GROUPS:-"sanity,units charts,security"}
 logs=build/stages
 mkdir -p "$logs"
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make molecule: every scenario under molecule/ against fresh local services on their own ports
-# (so a running demo is never touched), stopped again at the end.
+# make molecule: every scenario under molecule/, MOLECULE_JOBS (default 2) at a time, each against local
+# services of its own on its own ports (so scenarios never see each other's state and a running demo is
+# never touched), stopped again when the scenario ends. Each scenario's output goes to
+# build/molecule-logs/<scenario>.log and is printed whole when it ends.
 set -euo pipefail
 cd "${PLATFORM_ROOT:?run through make}"
 scenarios=()
@@ -11,17 +13,56 @@ if [ "${#scenarios[@]}" -eq 0 ]; then
   echo "molecule: no scenarios under molecule/; nothing to run"
   exit 0
 fi
-export PLATFORM_MOTO_PORT=${MOLECULE_MOTO_PORT:-4610}
-export PLATFORM_ATLAS_PORT=${MOLECULE_ATLAS_PORT:-4620}
-rm -rf build/molecule
-python scripts/local_services.py stop >/dev/null
-# The cluster_addons scenario applies the platform stack, which attaches AWS managed policies (EKS cluster and
-# node roles, CSI drivers): moto must know them.
-MOTO_IAM_LOAD_MANAGED_POLICIES=true python scripts/local_services.py start
-trap 'python scripts/local_services.py stop' EXIT
-eval "$(python scripts/local_services.py env)"
-for scenario in "${scenarios[@]}"; do
-  echo "molecule: scenario $scenario"
-  molecule test -s "$scenario"
+# The longest scenario first, so it overlaps the others.
+ordered=()
+for s in cluster_addons "${scenarios[@]}"; do
+  [[ " ${scenarios[*]} " == *" $s "* && " ${ordered[*]} " != *" $s "* ]] && ordered+=("$s")
 done
-echo "molecule: ${#scenarios[@]} scenario(s) converged, idempotent and verified: ${scenarios[*]}"
+moto_base=${MOLECULE_MOTO_PORT:-4610}
+atlas_base=${MOLECULE_ATLAS_PORT:-4620}
+jobs_max=${MOLECULE_JOBS:-2}
+logs=build/molecule-logs
+rm -rf build/molecule "$logs"
+mkdir -p "$logs"
+
+# run_scenario NAME INDEX: local services on base+INDEX ports, `molecule test`, services stopped.
+run_scenario() {
+  local name=$1 index=$2 rc=0
+  export PLATFORM_MOTO_PORT=$((moto_base + index)) PLATFORM_ATLAS_PORT=$((atlas_base + index))
+  python scripts/local_services.py stop >/dev/null
+  # The platform stack (cluster_addons) attaches AWS managed policies: moto must know them.
+  MOTO_IAM_LOAD_MANAGED_POLICIES=true python scripts/local_services.py start
+  eval "$(python scripts/local_services.py env)"
+  molecule test -s "$name" || rc=$?
+  python scripts/local_services.py stop >/dev/null
+  return "$rc"
+}
+
+declare -A pid_scenario=()
+failed=()
+
+# reap: wait for one running scenario, print its log, remember a failure.
+reap() {
+  local done_pid rc=0 name
+  wait -n -p done_pid "${!pid_scenario[@]}" || rc=$?
+  name=${pid_scenario[$done_pid]}
+  unset "pid_scenario[$done_pid]"
+  echo "==== molecule scenario $name (exit $rc) ===="
+  cat "$logs/$name.log"
+  [ "$rc" -eq 0 ] || failed+=("$name")
+}
+
+index=0
+start=$(date +%s)
+for scenario in "${ordered[@]}"; do
+  while [ "${#pid_scenario[@]}" -ge "$jobs_max" ]; do reap; done
+  run_scenario "$scenario" "$index" >"$logs/$scenario.log" 2>&1 &
+  pid_scenario[$!]=$scenario
+  index=$((index + 1))
+done
+while [ "${#pid_scenario[@]}" -gt 0 ]; do reap; done
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "molecule: FAILED scenario(s): ${failed[*]}" >&2
+  exit 1
+fi
+echo "molecule: ${#ordered[@]} scenario(s) converged, idempotent and verified in $(($(date +%s) - start))s: ${ordered[*]}"
