@@ -91,7 +91,7 @@ options:
     choices: [privileged, baseline, restricted]
   binary_path:
     description: The helm binary, a path or a name looked up on C(PATH).
-    type: str
+    type: path
     default: helm
 requirements:
   - helm 3 on the controller
@@ -217,7 +217,7 @@ def main():
             include_crds=dict(type="bool", default=True),
             crd_schema_sources=dict(type="list", elements="path", default=[]),
             pod_security_level=dict(type="str", choices=["privileged", "baseline", "restricted"]),
-            binary_path=dict(type="str", default="helm"),
+            binary_path=dict(type="path", default="helm"),
         ),
         supports_check_mode=True,
     )
@@ -225,7 +225,7 @@ def main():
         if not present:
             module.fail_json(msg=missing_required_lib(name))
     p = module.params
-    binary = os.path.expanduser(p["binary_path"])
+    binary = p["binary_path"]
     helm = binary if os.sep in binary else shutil.which(binary)
     if not helm or not os.path.isfile(helm) or not os.access(helm, os.X_OK):
         module.fail_json(msg=f"helm_render: the helm binary {binary} was not found or is not executable; install helm 3 on the controller")

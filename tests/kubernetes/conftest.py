@@ -56,7 +56,7 @@ def _apply_platform(tmp_root: Path) -> dict:
         printed = subprocess.run([*services, "env"], env=services_env, check=True, capture_output=True, text=True).stdout
         env = dict(services_env)
         for line in printed.splitlines():
-            key, _, value = line.removeprefix("export ").partition("=")
+            key, _sep, value = line.removeprefix("export ").partition("=")
             env[key] = value.strip("'\"")
         work = tmp_root / "local-work"
         outputs_file = tmp_root / "platform-outputs.json"

@@ -133,7 +133,7 @@ class SchemaStore:
             schema = ((version.get("schema") or {}).get("openAPIV3Schema")) or {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
             key = (f"{group}/{version['name']}", kind)
             entries = self._schemas.setdefault(key, [])
-            if all(o != origin for o, _ in entries):
+            if all(known != origin for known, _schema in entries):
                 entries.append((origin, schema))
                 self._validators.pop(key, None)
                 added += 1
