@@ -17,7 +17,9 @@ echo "build: $tarball ($(du -h "$tarball" | cut -f1))"
 ANSIBLE_CONFIG="$tmp/ansible.cfg" ansible-galaxy collection install --force --offline --no-deps -p build/installed "$tarball" >/dev/null 2>&1
 installed=build/installed/ansible_collections/chatbot/platform
 # What must ship: stacks the roles run, and no build or test output.
-for path in terraform/stacks/bootstrap/versions.tf terraform/modules/state_backend/main.tf roles/terraform_stack/tasks/main.yml playbooks/site.yml; do
+# The cluster add-ons role installs the platform's own charts from the collection's charts/ folder.
+for path in terraform/stacks/bootstrap/versions.tf terraform/modules/state_backend/main.tf roles/terraform_stack/tasks/main.yml playbooks/site.yml \
+  charts/cluster-base/Chart.yaml charts/cluster-secret-store/Chart.yaml roles/cluster_addons/templates/values/cluster-base.yaml.j2; do
   [ -f "$installed/$path" ] || { echo "build: FAILED - $path is missing from the installed collection" >&2; exit 1; }
 done
 for path in .venv .tools build tests/output; do
@@ -37,6 +39,8 @@ export ANSIBLE_COLLECTIONS_PATH="$PLATFORM_ROOT/build/installed"
   done
   ansible-doc -t filter chatbot.platform.resource_name >/dev/null
   ansible-doc -t role chatbot.platform.terraform_stack >/dev/null
+  ansible-doc -t role chatbot.platform.cluster_addons >/dev/null
+  ansible-doc -t module chatbot.platform.helm_render >/dev/null
 )
 # The installed roles must find the Terraform they ship: plan the bootstrap stack (check mode)
 # from the installed copy against a moto server of its own.
