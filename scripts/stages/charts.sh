@@ -45,4 +45,18 @@ export NGINX_BIN
 echo "charts: $("$NGINX_BIN" -v 2>&1) ($NGINX_BIN)"
 
 python scripts/check_charts.py
+# The platform's own small charts (cluster add-ons step): rendered with real values and validated by
+# tests/kubernetes; here helm lint --strict with the values the step gives them, and their guards.
+kube_version=$(python -c 'import yaml; print(yaml.safe_load(open("inventories/prod/group_vars/all/main.yml"))["platform_eks_version"])')
+helm lint --strict charts/cluster-base --kube-version "$kube_version" \
+  --set namespaces.chatbot=restricted --set storageClasses.models.fileSystemId=fs-0123456789abcdef0 >/dev/null
+helm lint --strict charts/cluster-secret-store --kube-version "$kube_version" --set 'namespaces={chatbot}' >/dev/null
+if helm template x charts/cluster-secret-store --set-json 'namespaces=[]' >/dev/null 2>&1 \
+  || helm template x charts/cluster-secret-store --set 'namespaces={}' >/dev/null 2>&1 \
+  || helm template x charts/cluster-secret-store --set 'namespaces={chatbot}' --set prefix=chatbot/dev >/dev/null 2>&1 \
+  || helm template x charts/cluster-base --set namespaces.chatbot=strict >/dev/null 2>&1; then
+  echo "charts: FAILED - a guard of cluster-base or cluster-secret-store let a bad value through" >&2
+  exit 1
+fi
+echo "charts: cluster-base and cluster-secret-store lint clean and refuse an empty namespace list, an open prefix and an unknown level"
 scripts/stages/pytest_dir.sh tests/charts
