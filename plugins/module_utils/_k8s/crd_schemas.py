@@ -22,6 +22,7 @@ try:
 
     HAS_YAML = True
 except ImportError:  # pragma: no cover - reported by the callers
+    yaml = None
     HAS_YAML = False
 
 try:
@@ -64,7 +65,7 @@ def yaml_loader():
 
 def safe_load(text):
     """yaml.safe_load with libyaml's safe loader when available (several times faster on large CRDs)."""
-    return yaml.load(text, Loader=yaml_loader())  # noqa: S506 - the loader is CSafeLoader or SafeLoader
+    return yaml.load(text, Loader=yaml_loader())
 
 
 def safe_load_all(stream):

@@ -16,13 +16,9 @@ import re
 import tarfile
 
 from ansible_collections.chatbot.platform.plugins.module_utils._k8s import crd_schemas
+from ansible_collections.chatbot.platform.plugins.module_utils._k8s.crd_schemas import yaml
 
-try:
-    import yaml
-
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - reported by the module
-    HAS_YAML = False
+HAS_YAML = crd_schemas.HAS_YAML
 
 try:
     from kubernetes_validate import utils as kubernetes_validate
