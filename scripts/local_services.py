@@ -29,6 +29,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# moto needs about 3 s to start on an idle machine; a loaded CI runner (stages in parallel) may take far longer.
+STARTUP_SECONDS = 180
 STATE_DIR = ROOT / "build" / "local-services"
 HOST = "127.0.0.1"
 MOTO_PORT = int(os.environ.get("PLATFORM_MOTO_PORT", "4566"))
@@ -166,7 +168,7 @@ def start() -> int:
         log = open(STATE_DIR / f"{svc['name']}-{svc['port']}.log", "ab")  # noqa: SIM115 - handed to the child process
         proc = subprocess.Popen(svc["cmd"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
         pid_file.write_text(str(proc.pid))
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STARTUP_SECONDS
         while not _answers(svc["health"]):
             if proc.poll() is not None or time.monotonic() > deadline:
                 print(f"local-services: {svc['name']} did not start; see {STATE_DIR / (svc['name'] + '-' + str(svc['port']) + '.log')}", file=sys.stderr)

@@ -12,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# moto needs about 3 s to start on an idle machine; a loaded CI runner (stages in parallel) may take far longer.
+STARTUP_SECONDS = 180
 EXTENDED_SERVER = ROOT / "tests" / "emulators" / "moto" / "server.py"
 
 
@@ -35,7 +37,7 @@ def moto_server(cwd: Path | None = None, env: dict | None = None):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
                 urllib.request.urlopen(f"{url}/moto-api/", timeout=1)  # noqa: S310 - loopback
