@@ -359,6 +359,7 @@ from ansible_collections.chatbot.platform.plugins.module_utils._atlas.clusters i
     validate_params,
     wait_for_deleted,
     wait_for_idle,
+    wait_kind,
 )
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common import AtlasModule, to_snake
 
@@ -397,7 +398,7 @@ def run(am):
             if changed:
                 delete_cluster(client, project_id, name)
             if params["wait"]:
-                wait_for_deleted(client, project_id, name, params["wait_timeout"])
+                wait_for_deleted(client, project_id, name, params["wait_timeout"], just_deleted=changed)
         am.exit(changed=changed, cluster={}, changed_fields=[], diff=dict(before=diff_view(current, ["name", "stateName"]), after={}))
 
     desired = desired_body(params)
@@ -408,8 +409,8 @@ def run(am):
         if am.check_mode:
             am.exit(changed=True, cluster=to_snake(desired), changed_fields=sorted(desired), diff=dict(before={}, after=to_snake(desired)))
         created = create_cluster(client, project_id, desired)
-        if params["wait"]:
-            created = wait_for_idle(client, project_id, name, params["wait_timeout"])
+        if params["wait"] and created.get("stateName") != "IDLE":
+            created = wait_for_idle(client, project_id, name, params["wait_timeout"], kind="create")
         result = cluster_result(created)
         am.exit(
             changed=True,
@@ -447,7 +448,7 @@ def run(am):
         updated = update_cluster(client, project_id, name, body) or dict(updated, **body)
         # Resuming must finish before Atlas takes the other changes; the last step waits only when asked to.
         if params["wait"] or index < len(bodies) - 1:
-            updated = wait_for_idle(client, project_id, name, params["wait_timeout"])
+            updated = wait_for_idle(client, project_id, name, params["wait_timeout"], kind=wait_kind(body))
     am.exit(
         changed=True,
         cluster=cluster_result(updated),

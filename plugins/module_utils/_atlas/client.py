@@ -373,6 +373,7 @@ class AtlasClient:
         self._token_cache = _TOKEN_CACHE if token_cache is None else token_cache
         self.request_count = 0
         self.retry_count = 0
+        self.last_retry_after = None
         if client_id and client_secret:
             self.auth_method = "service_account"
             self._client_id = client_id
@@ -415,8 +416,11 @@ class AtlasClient:
             if status == 401 and auth_retries < 2 and self._handle_unauthorized(resp_headers):
                 auth_retries += 1
                 continue
+            hinted = parse_retry_after(resp_headers.get("retry-after"), now=self._wall_clock())
+            if hinted is not None:
+                self.last_retry_after = hinted
             if status in RETRYABLE_STATUSES and attempt < self.max_retries:
-                delay = parse_retry_after(resp_headers.get("retry-after"), now=self._wall_clock())
+                delay = hinted
                 if delay is None:
                     delay = self.backoff_delay(attempt)
                 self._sleep(delay)
@@ -588,6 +592,11 @@ class AtlasClient:
                 break
             page += 1
         return items
+
+    def take_retry_after(self):
+        """The last Retry-After Atlas sent (seconds), once; None when there was none since the last call."""
+        hinted, self.last_retry_after = self.last_retry_after, None
+        return hinted
 
     # ------------------------------------------------------------------ operations of the specification
     def operation_path(self, operation, **path_params):

@@ -330,7 +330,18 @@ def delete_cluster(client, project_id, name):
         raise
 
 
-def wait_for_idle(client, project_id, name, timeout, sleep=None, clock=None):
+# Fields Atlas applies without a rolling change of the nodes; an update of only these polls on a short schedule.
+SETTINGS_FIELDS = frozenset(("tags", "backupEnabled", "pitEnabled", "terminationProtectionEnabled", "labels"))
+
+
+def wait_kind(patch):
+    """The waiter schedule for an update that sent ``patch``."""
+    return "update_settings" if patch and set(patch) <= SETTINGS_FIELDS else "update"
+
+
+def wait_for_idle(client, project_id, name, timeout, sleep=None, clock=None, kind=None):
+    """Poll until the cluster is IDLE; ``kind`` (create, update, update_settings) picks the schedule."""
+
     def fetch():
         return get_cluster(client, project_id, name)
 
@@ -347,10 +358,13 @@ def wait_for_idle(client, project_id, name, timeout, sleep=None, clock=None):
         failed=failed,
         sleep=sleep,
         clock=clock,
+        schedule=kind or "default",
+        hint=client.take_retry_after,
+        first_poll_now=kind is None,
     )
 
 
-def wait_for_deleted(client, project_id, name, timeout, sleep=None, clock=None):
+def wait_for_deleted(client, project_id, name, timeout, sleep=None, clock=None, just_deleted=True):
     return wait_for(
         lambda: get_cluster(client, project_id, name),
         lambda c: c is None,
@@ -358,6 +372,9 @@ def wait_for_deleted(client, project_id, name, timeout, sleep=None, clock=None):
         f"cluster {name} to be deleted",
         sleep=sleep,
         clock=clock,
+        schedule="delete" if just_deleted else "default",
+        hint=client.take_retry_after,
+        first_poll_now=not just_deleted,
     )
 
 

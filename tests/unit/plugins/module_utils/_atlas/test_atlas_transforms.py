@@ -221,3 +221,26 @@ def test_interface_endpoint_ids_are_vpce_and_17_hex_digits():
     assert private_endpoints.VPC_ENDPOINT_PATTERN.match("vpce-0a1b2c3d4e5f60718")
     assert not private_endpoints.VPC_ENDPOINT_PATTERN.match("vpce-0a1b2c3d")
     assert not private_endpoints.VPC_ENDPOINT_PATTERN.match("vpce-0a1b2c3d4e5f607189")
+
+
+def test_waiter_schedule_fits_the_operation_and_honours_retry_after():
+    now = [0.0]
+    polls = []
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    def fetch():
+        polls.append(now[0])
+        return {"stateName": "IDLE" if now[0] >= 300 else "CREATING"}
+
+    wait_for(fetch, lambda c: c["stateName"] == "IDLE", 3600, "cluster", sleep=sleep, clock=lambda: now[0], schedule="create", first_poll_now=False)
+    assert polls == [120.0, 150.0, 180.0, 210.0, 240.0, 270.0, 300.0]  # a fixed 30 s poller makes 10 calls
+
+    now[0], polls[:] = 0.0, []
+    hints = iter([None, 40.0, None, None, None])
+    wait_for(fetch, lambda c: c["stateName"] == "IDLE" or now[0] >= 60, 3600, "cluster", sleep=sleep, clock=lambda: now[0],
+             schedule="update", hint=lambda: next(hints), first_poll_now=False)  # fmt: skip
+    assert polls[:3] == [5.0, 12.5, 52.5]  # the 40 s Retry-After replaced the 11.25 s interval
+    assert clusters.wait_kind({"tags": []}) == "update_settings"
+    assert clusters.wait_kind({"tags": [], "replicationSpecs": []}) == "update"
