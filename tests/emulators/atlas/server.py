@@ -964,8 +964,9 @@ class AtlasEmulator:
             raise ApiError(400, "INVALID_REGION", "Invalid region {} for provider AWS.".format(body.get("region")), [body.get("region")])
         for service in self.state.services.values():
             if service["groupId"] == gid and service["regionName"] == region and service["status"] != "DELETING":
+                # 400, not 409: the specification declares no 409 answer for this operation.
                 raise ApiError(
-                    409,
+                    400,
                     "PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION",
                     f"A private endpoint service already exists for region {region}.",
                     [region],
