@@ -4,11 +4,13 @@
 
 """Polling helpers: poll on a schedule that fits the operation until a condition holds.
 
-A schedule is (first, factor, maximum): the first poll comes ``first`` seconds after the request, each later
-interval is ``factor`` times the last, at most ``maximum``. Which schedule fits is known before polling:
+A schedule is (probes, first, factor, maximum): early polls at the ``probes`` seconds after the request, the
+next at ``first`` seconds, then each interval ``factor`` times the last, at most ``maximum``. Which schedule
+fits is known before polling:
 
-* ``create``: Atlas provisions a dedicated cluster in minutes, never seconds. The first poll comes after two
-  minutes, then every 30 s: fewer calls than a fixed 30 s poller from the start, and never more than 30 s late.
+* ``create``: Atlas provisions a dedicated cluster in minutes, never seconds. Two cheap probes (2 s and 10 s,
+  which catch a create that was already done or an emulator) and then polls from two minutes on, every 30 s:
+  fewer calls than a fixed 30 s poller from the start, and never more than 30 s late.
 * ``update`` (hardware, version, pause): the first poll after 5 s, growing to every 15 s, so a change that
   finishes within two minutes is seen at most 15 s late.
 * ``update_settings`` (tags, flags): Atlas applies these without a rolling change; 1 s, growing to 15 s.
@@ -28,11 +30,11 @@ DEFAULT_INITIAL_INTERVAL = 1.0
 DEFAULT_MAX_INTERVAL = 30.0
 DEFAULT_FACTOR = 1.5
 SCHEDULES = {
-    "create": (120.0, 1.0, 30.0),
-    "update": (5.0, 1.5, 15.0),
-    "update_settings": (1.0, 1.5, 15.0),
-    "delete": (30.0, 1.0, 30.0),
-    "default": (DEFAULT_INITIAL_INTERVAL, DEFAULT_FACTOR, DEFAULT_MAX_INTERVAL),
+    "create": ((2.0, 10.0), 120.0, 1.0, 30.0),
+    "update": ((), 5.0, 1.5, 15.0),
+    "update_settings": ((), 1.0, 1.5, 15.0),
+    "delete": ((), 30.0, 1.0, 30.0),
+    "default": ((), DEFAULT_INITIAL_INTERVAL, DEFAULT_FACTOR, DEFAULT_MAX_INTERVAL),
 }
 
 
@@ -42,6 +44,20 @@ def poll_intervals(initial=DEFAULT_INITIAL_INTERVAL, factor=DEFAULT_FACTOR, maxi
     while True:
         yield min(interval, maximum)
         interval = min(interval * factor, maximum)
+
+
+def schedule_waits(name, initial=None, maximum=None):
+    """Yield the waits (seconds) before each poll of a schedule; after the first, they follow poll_intervals."""
+    probes, first, factor, ceiling = SCHEDULES[name]
+    if name == "default":
+        first = DEFAULT_INITIAL_INTERVAL if initial is None else initial
+        ceiling = DEFAULT_MAX_INTERVAL if maximum is None else maximum
+    elapsed = 0.0
+    for probe in probes:
+        yield probe - elapsed
+        elapsed = probe
+    yield first - elapsed
+    yield from poll_intervals(initial=min(first * factor, ceiling), factor=factor, maximum=ceiling)
 
 
 def wait_for(fetch, done, timeout, description, failed=None, sleep=None, clock=None, initial=None, maximum=None, schedule=None, hint=None, first_poll_now=True):
@@ -55,15 +71,9 @@ def wait_for(fetch, done, timeout, description, failed=None, sleep=None, clock=N
     sleep = sleep or time.sleep
     clock = clock or time.monotonic
     deadline = clock() + timeout
-    first, factor, ceiling = SCHEDULES[schedule or "default"]
-    if schedule in (None, "default"):
-        first = DEFAULT_INITIAL_INTERVAL if initial is None else initial
-        ceiling = DEFAULT_MAX_INTERVAL if maximum is None else maximum
+    intervals = schedule_waits(schedule or "default", initial=initial, maximum=maximum)
     if not first_poll_now:
-        # The first wait may be longer than the ceiling (a create is never done within two minutes).
-        sleep(min(first, max(deadline - clock(), 0.05)))
-        first = first * factor
-    intervals = poll_intervals(initial=min(first, ceiling), factor=factor, maximum=ceiling)
+        sleep(min(next(intervals), max(deadline - clock(), 0.05)))
     while True:
         result = fetch()
         if done(result):

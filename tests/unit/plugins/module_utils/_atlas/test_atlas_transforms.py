@@ -235,7 +235,7 @@ def test_waiter_schedule_fits_the_operation_and_honours_retry_after():
         return {"stateName": "IDLE" if now[0] >= 300 else "CREATING"}
 
     wait_for(fetch, lambda c: c["stateName"] == "IDLE", 3600, "cluster", sleep=sleep, clock=lambda: now[0], schedule="create", first_poll_now=False)
-    assert polls == [120.0, 150.0, 180.0, 210.0, 240.0, 270.0, 300.0]  # a fixed 30 s poller makes 10 calls
+    assert polls == [2.0, 10.0, 120.0, 150.0, 180.0, 210.0, 240.0, 270.0, 300.0]  # a fixed 30 s poller makes 10 calls
 
     now[0], polls[:] = 0.0, []
     hints = iter([None, 40.0, None, None, None])
