@@ -12,6 +12,8 @@ version_added: 0.1.0
 description:
   - Adds, updates and removes entries of a project's IP access list through the Atlas Administration API v2
     (access list resource version 2023-01-01).
+  - IPv6 addresses and blocks are sent with all eight groups written out (V(2001:db8:0:0:0:0:0:1)), the form the
+    Atlas specification's patterns accept; they may be given in any form.
   - Entries are CIDR blocks, single IP addresses or AWS security groups, each with an optional comment and expiry.
   - New and changed entries are sent in one request; Atlas updates the comment and expiry of an entry that exists.
 author:
@@ -33,14 +35,17 @@ options:
         type: str
       aws_security_group:
         description:
-          - AWS security group id, for example V(sg-0123456789abcdef0). Needs VPC peering between the
-            project and the VPC of the group.
+          - AWS security group id, for example V(sg-0123456789abcdef0), optionally prefixed with the id of the AWS
+            account that owns it (V(123456789012/sg-0123456789abcdef0)). Needs VPC peering between the
+            project and the VPC of the group. Cannot be temporary (no O(entries[].delete_after_date)).
         type: str
       comment:
         description: Comment shown in Atlas (at most 80 characters). Not managed when unset.
         type: str
       delete_after_date:
-        description: ISO 8601 date or date-time after which Atlas removes the entry.
+        description:
+          - ISO 8601 date or date-time after which Atlas removes the entry.
+          - Must be in the future and at most one week ahead (Atlas keeps temporary entries for up to 7 days).
         type: str
   purge:
     description:
@@ -80,7 +85,7 @@ EXAMPLES = r"""
     entries:
       - cidr_block: 198.51.100.0/24
         comment: support session
-        delete_after_date: "2030-01-31T12:00:00Z"
+        delete_after_date: "{{ '%Y-%m-%dT%H:%M:%SZ' | ansible.builtin.strftime(now().timestamp() + 86400, utc=true) }}"
 
 - name: Remove an entry
   chatbot.platform.atlas_access_list:

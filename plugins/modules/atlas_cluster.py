@@ -10,12 +10,15 @@ module: atlas_cluster
 short_description: Create, update or delete a MongoDB Atlas cluster (advanced cluster shape)
 version_added: 0.1.0
 description:
-  - Manages a dedicated Atlas cluster through the Atlas Administration API v2 clusters resource
-    (version 2024-08-05), which uses the advanced shape C(replicationSpecs) -> C(regionConfigs).
+  - Manages a dedicated Atlas cluster through the Atlas Administration API v2 clusters resource in the advanced
+    shape C(replicationSpecs) -> C(regionConfigs) (create and update send version 2024-10-23, reads 2024-08-05,
+    delete 2023-02-01, the versions the specification lists as current for each operation).
   - Creates the cluster when missing, sends only the fields that differ from what Atlas reports, and deletes it.
   - Only options that are set are managed; options left unset keep whatever Atlas has.
-  - With O(wait=true) the module polls until the cluster reports C(IDLE) (or is gone after deletion).
-    Polling starts at one second and backs off by half each time up to 30 seconds.
+  - With O(wait=true) the module polls until the cluster reports C(IDLE) (or is gone after deletion), on a
+    schedule chosen for the operation (see docs/modules/atlas.md).
+  - Instance sizes and region names are checked against the lists the Atlas specification gives for the provider
+    before any request is sent.
   - For a single-region cluster use O(region), O(instance_size), O(node_count) and O(auto_scaling);
     for several regions or shards use O(replication_specs) instead.
   - When compute auto-scaling is enabled, the instance size Atlas scaled to is kept and not reported as a change.
@@ -51,7 +54,8 @@ options:
     type: str
   instance_size:
     description:
-      - Instance size of the electable nodes, for example V(M10), V(M30), V(R40) or V(M40_NVME).
+      - Instance size of the electable nodes, for example V(M10), V(M30), V(R40), V(M40_NVME) or V(M30_GEN_2); the
+        sizes the Atlas specification lists for O(provider_name).
       - Required with O(region) when the cluster is created.
     type: str
   node_count:
@@ -171,6 +175,8 @@ options:
   mongodb_major_version:
     description:
       - MongoDB major version, for example V(8.0). Not managed when unset.
+      - Atlas upgrades one major version at a time (V(7.0) to V(8.0), not V(6.0) to V(8.0)) and downgrades only to the
+        version the feature compatibility version is pinned to; other changes fail before any request.
     type: str
   backup_enabled:
     description:
@@ -188,6 +194,9 @@ options:
   paused:
     description:
       - Pause or resume the cluster. Not managed when unset.
+      - A paused cluster accepts nothing but resuming. With V(false) and other changes, the module resumes it,
+        waits for C(IDLE) and then applies the rest. Changes to a paused cluster without V(false) fail.
+      - With V(true) and other changes, the changes are applied first and the cluster paused after them.
     type: bool
   tags:
     description:
@@ -335,6 +344,7 @@ changed_fields:
 """
 
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.clusters import (
+    check_major_version_change,
     cluster_result,
     compute_update,
     connection_strings,
@@ -344,10 +354,12 @@ from ansible_collections.chatbot.platform.plugins.module_utils._atlas.clusters i
     diff_view,
     get_cluster,
     replication_specs_from_params,
+    split_for_pause,
     update_cluster,
     validate_params,
     wait_for_deleted,
     wait_for_idle,
+    wait_kind,
 )
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common import AtlasModule, to_snake
 
@@ -386,7 +398,7 @@ def run(am):
             if changed:
                 delete_cluster(client, project_id, name)
             if params["wait"]:
-                wait_for_deleted(client, project_id, name, params["wait_timeout"])
+                wait_for_deleted(client, project_id, name, params["wait_timeout"], just_deleted=changed)
         am.exit(changed=changed, cluster={}, changed_fields=[], diff=dict(before=diff_view(current, ["name", "stateName"]), after={}))
 
     desired = desired_body(params)
@@ -397,8 +409,8 @@ def run(am):
         if am.check_mode:
             am.exit(changed=True, cluster=to_snake(desired), changed_fields=sorted(desired), diff=dict(before={}, after=to_snake(desired)))
         created = create_cluster(client, project_id, desired)
-        if params["wait"]:
-            created = wait_for_idle(client, project_id, name, params["wait_timeout"])
+        if params["wait"] and created.get("stateName") != "IDLE":
+            created = wait_for_idle(client, project_id, name, params["wait_timeout"], kind="create")
         result = cluster_result(created)
         am.exit(
             changed=True,
@@ -415,6 +427,12 @@ def run(am):
         if params["wait"] and current.get("stateName") != "IDLE" and not am.check_mode:
             after = wait_for_idle(client, project_id, name, params["wait_timeout"])
         am.exit(changed=False, cluster=cluster_result(after), connection_strings=connection_strings(after), changed_fields=[])
+    problem = check_major_version_change(current, patch.get("mongoDBMajorVersion"))
+    if problem:
+        am.fail(f"cluster {name}: {problem}")
+    bodies, problem = split_for_pause(patch, current)
+    if problem:
+        am.fail(f"cluster {name} {problem}")
     before_view = diff_view(current, managed)
     if am.check_mode:
         preview = dict(current, **patch)
@@ -425,9 +443,12 @@ def run(am):
             changed_fields=changed_fields,
             diff=dict(before=before_view, after=diff_view(preview, managed)),
         )
-    updated = update_cluster(client, project_id, name, patch) or dict(current, **patch)
-    if params["wait"]:
-        updated = wait_for_idle(client, project_id, name, params["wait_timeout"])
+    updated = current
+    for index, body in enumerate(bodies):
+        updated = update_cluster(client, project_id, name, body) or dict(updated, **body)
+        # Resuming must finish before Atlas takes the other changes; the last step waits only when asked to.
+        if params["wait"] or index < len(bodies) - 1:
+            updated = wait_for_idle(client, project_id, name, params["wait_timeout"], kind=wait_kind(body))
     am.exit(
         changed=True,
         cluster=cluster_result(updated),

@@ -63,18 +63,18 @@ options:
         type: str
   scopes:
     description:
-      - Clusters or data lakes the user may reach. All of the project when unset or empty.
+      - Clusters, data lakes or stream processing instances the user may reach. All of the project when unset or empty.
     type: list
     elements: dict
     suboptions:
       name:
-        description: Cluster or data lake name.
+        description: Cluster, data lake or stream processing instance name.
         type: str
         required: true
       type:
-        description: Kind of resource.
+        description: Kind of resource (the scope types of the Atlas specification).
         type: str
-        choices: [CLUSTER, DATA_LAKE]
+        choices: [CLUSTER, DATA_LAKE, STREAM]
         default: CLUSTER
   labels:
     description:
@@ -169,6 +169,7 @@ password_updated:
 
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common import AtlasModule
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.database_users import (
+    SCOPE_TYPES,
     auth_database,
     compute_update,
     create_user,
@@ -176,6 +177,7 @@ from ansible_collections.chatbot.platform.plugins.module_utils._atlas.database_u
     desired_body,
     diff_view,
     get_user,
+    patch_body,
     update_user,
     user_result,
     validate_params,
@@ -224,7 +226,8 @@ def run(am):
     preview = dict(current, **{k: v for k, v in patch.items() if k != "password"})
     if am.check_mode:
         am.exit(changed=True, user=user_result(preview), password_updated=send_password, diff=dict(before=diff_view(current), after=diff_view(preview)))
-    updated = update_user(client, project_id, database_name, username, patch) or preview
+    body = patch_body(desired, current, patch, project_id)
+    updated = update_user(client, project_id, database_name, username, body) or preview
     am.exit(changed=True, user=user_result(updated), password_updated=send_password, diff=dict(before=diff_view(current), after=diff_view(updated)))
 
 
@@ -243,7 +246,7 @@ def main():
             scopes=dict(
                 type="list",
                 elements="dict",
-                options=dict(name=dict(type="str", required=True), type=dict(type="str", choices=["CLUSTER", "DATA_LAKE"], default="CLUSTER")),
+                options=dict(name=dict(type="str", required=True), type=dict(type="str", choices=list(SCOPE_TYPES), default="CLUSTER")),
             ),
             labels=dict(type="dict"),
             description=dict(type="str"),

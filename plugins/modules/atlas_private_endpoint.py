@@ -45,7 +45,8 @@ options:
     default: present
   wait:
     description:
-      - Wait for the service (and endpoint) to become C(AVAILABLE), or to be gone after removal.
+      - Wait for the service (and endpoint) to become C(AVAILABLE), or to be gone after removal. A service that
+        reports C(WAITING_FOR_USER) (Atlas waits for the interface endpoint) also ends the wait for the service.
     type: bool
     default: true
   wait_timeout:
@@ -126,6 +127,7 @@ endpoint:
 
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common import AtlasModule, normalize_region
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.private_endpoints import (
+    SERVICE_READY,
     VPC_ENDPOINT_PATTERN,
     create_endpoint,
     create_service,
@@ -193,7 +195,7 @@ def run(am):
                 changed=True, endpoint_service=preview, endpoint=endpoint, diff=dict(before=before, after={"endpoint_service": preview, "endpoint": endpoint})
             )
         service = create_service(am.client, project_id, provider, params["region"])
-    if params["wait"] and service.get("status") != "AVAILABLE" and not am.check_mode:
+    if params["wait"] and service.get("status") not in SERVICE_READY and not am.check_mode:
         service = wait_service_available(am.client, project_id, provider, service["id"], params["wait_timeout"])
 
     endpoint = None

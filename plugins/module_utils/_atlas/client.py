@@ -33,19 +33,49 @@ import time
 import urllib.error
 import urllib.parse
 
-from ansible.module_utils.urls import open_url
+from ansible.module_utils.urls import Request, make_context
+
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.spec_facts import OPERATIONS
 
 DEFAULT_BASE_URL = "https://cloud.mongodb.com"
 API_PREFIX = "/api/atlas/v2"
 TOKEN_PATH = "/api/oauth/token"  # noqa: S105 - a URL path, not a secret
 USER_AGENT = "chatbot.platform-atlas/1.0"
 
-# Resource versions the modules are written against (Accept and Content-Type media type dates).
-VERSION_PROJECTS = "2023-01-01"
-VERSION_CLUSTERS = "2024-08-05"
-VERSION_DATABASE_USERS = "2023-01-01"
-VERSION_ACCESS_LIST = "2023-01-01"
-VERSION_PRIVATE_ENDPOINTS = "2023-01-01"
+# The media-type version sent for each operation: the ONE table of versions. Each is a version the
+# specification lists for that operation without a sunset date (tests/functional/atlas/test_atlas_spec.py
+# checks it against spec_facts.OPERATIONS, derived from the specification by scripts/atlas_spec_facts.py).
+OPERATION_VERSIONS = {
+    "listGroups": "2023-01-01",
+    "createGroup": "2023-01-01",
+    "getGroup": "2023-01-01",
+    "getGroupByName": "2023-01-01",
+    "updateGroup": "2023-01-01",
+    "deleteGroup": "2023-01-01",
+    "listGroupClusters": "2024-08-05",
+    "createGroupCluster": "2024-10-23",
+    "getGroupCluster": "2024-08-05",
+    "updateGroupCluster": "2024-10-23",
+    "deleteGroupCluster": "2023-02-01",
+    "listGroupDatabaseUsers": "2023-01-01",
+    "createGroupDatabaseUser": "2023-01-01",
+    "getGroupDatabaseUser": "2023-01-01",
+    "updateGroupDatabaseUser": "2023-01-01",
+    "deleteGroupDatabaseUser": "2023-01-01",
+    "listGroupAccessListEntries": "2023-01-01",
+    "createGroupAccessListEntry": "2023-01-01",
+    "getGroupAccessListEntry": "2023-01-01",
+    "deleteGroupAccessListEntry": "2023-01-01",
+    "listGroupPrivateEndpointEndpointService": "2023-01-01",
+    "createGroupPrivateEndpointEndpointService": "2023-01-01",
+    "getGroupPrivateEndpointEndpointService": "2023-01-01",
+    "deleteGroupPrivateEndpointEndpointService": "2023-01-01",
+    "createGroupPrivateEndpointEndpointServiceEndpoint": "2023-01-01",
+    "getGroupPrivateEndpointEndpointServiceEndpoint": "2023-01-01",
+    "deleteGroupPrivateEndpointEndpointServiceEndpoint": "2023-01-01",
+}
+# Answers that mean "this version of this operation is not (or no longer) served".
+VERSION_REFUSED = {406: ("INVALID_VERSION_DATE", "UNSUPPORTED_VERSION", "NOT_ACCEPTABLE"), 410: ("VERSION_GONE",)}
 
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 DEFAULT_MAX_RETRIES = 5
@@ -125,6 +155,19 @@ class AtlasApiError(AtlasError):
         return cls(status, error_code, detail, method, path, reason=reason)
 
 
+class AtlasVersionError(AtlasApiError):
+    """Atlas does not (or no longer) serve the media-type version the module sent for an operation."""
+
+    def __init__(self, status, error_code, detail, method, path, operation, version):
+        super().__init__(status, error_code, detail, method, path)
+        what = "no longer serves" if status == 410 else "does not accept"
+        message = (
+            f"Atlas {what} version {version} of operation {operation} ({method} {path}): HTTP {status} {error_code or ''}: {detail or 'no detail'}."
+            " This chatbot.platform release sends a version Atlas has retired; upgrade the collection"
+        )
+        AtlasError.__init__(self, message, status=status, error_code=error_code, detail=detail, operation=operation, version=version)
+
+
 class AtlasAuthError(AtlasError):
     """Credentials are missing or were refused."""
 
@@ -133,19 +176,28 @@ class AtlasWaitTimeout(AtlasError):
     """A waiter ran out of time."""
 
 
+# One TLS context per process and validate_certs value: loading the CA bundle costs about 0.2 s of CPU, and a
+# module waiting for a cluster sends hundreds of requests.
+_SSL_CONTEXTS = {}
+
+
+def _ssl_context(validate_certs):
+    if validate_certs not in _SSL_CONTEXTS:
+        _SSL_CONTEXTS[validate_certs] = make_context(validate_certs=validate_certs)
+    return _SSL_CONTEXTS[validate_certs]
+
+
 def _urllib_transport(method, url, headers, body, timeout, validate_certs):
-    """Send one request with ansible's open_url; return (status, lower-cased headers, body bytes)."""
+    """Send one request with ansible's Request; return (status, lower-cased headers, body bytes)."""
     try:
-        response = open_url(
+        response = Request(http_agent=USER_AGENT, follow_redirects="none", use_netrc=False).open(
+            method,
             url,
             data=body,
             headers=headers,
-            method=method,
             timeout=timeout,
             validate_certs=validate_certs,
-            http_agent=USER_AGENT,
-            follow_redirects="none",
-            use_netrc=False,
+            context=_ssl_context(validate_certs),
         )
         status = response.getcode()
         resp_headers = response.headers
@@ -321,6 +373,7 @@ class AtlasClient:
         self._token_cache = _TOKEN_CACHE if token_cache is None else token_cache
         self.request_count = 0
         self.retry_count = 0
+        self.last_retry_after = None
         if client_id and client_secret:
             self.auth_method = "service_account"
             self._client_id = client_id
@@ -363,8 +416,11 @@ class AtlasClient:
             if status == 401 and auth_retries < 2 and self._handle_unauthorized(resp_headers):
                 auth_retries += 1
                 continue
+            hinted = parse_retry_after(resp_headers.get("retry-after"), now=self._wall_clock())
+            if hinted is not None:
+                self.last_retry_after = hinted
             if status in RETRYABLE_STATUSES and attempt < self.max_retries:
-                delay = parse_retry_after(resp_headers.get("retry-after"), now=self._wall_clock())
+                delay = hinted
                 if delay is None:
                     delay = self.backoff_delay(attempt)
                 self._sleep(delay)
@@ -454,8 +510,12 @@ class AtlasClient:
                 url += "?" + query
         return url
 
-    def request(self, method, path, version, body=None, params=None):
-        """Call the API; return the decoded JSON (None for an empty body). Raise AtlasApiError on HTTP errors."""
+    def request(self, method, path, version, body=None, params=None, operation=None):
+        """Call the API; return the decoded JSON (None for an empty body). Raise AtlasApiError on HTTP errors.
+
+        With ``operation`` (the specification's operationId), an answer that refuses the version (406, 410)
+        becomes an AtlasVersionError naming the operation and the version.
+        """
         url = self.url(path, params)
         payload = None
         if body is not None:
@@ -473,7 +533,11 @@ class AtlasClient:
 
         status, _headers, data = self._send_with_retries(method, url, headers, payload, path)
         if status >= 400:
-            raise AtlasApiError.from_response(status, data, method, path)
+            error = AtlasApiError.from_response(status, data, method, path)
+            refused = VERSION_REFUSED.get(status)
+            if operation and refused is not None and (status == 410 or error.error_code in refused):
+                raise AtlasVersionError(status, error.error_code, error.detail, method, path, operation, version)
+            raise error
         if not data:
             return None
         try:
@@ -502,30 +566,66 @@ class AtlasClient:
     def delete(self, path, version):
         return self.request("DELETE", path, version)
 
-    def paginate(self, path, version, params=None, items_per_page=500):
-        """Return every item of a paginated list resource, following pageNum until no next page is left."""
+    def paginate(self, path, version, params=None, items_per_page=500, operation=None):
+        """Return every item of a paginated list resource, following pageNum until Atlas says there is no next page.
+
+        ``totalCount`` is an estimate (the specification says so) and is never used to stop: a "next" link
+        continues, its absence stops. An answer without any links continues while pages come back full.
+        """
         items = []
         page = 1
         query = dict(params or {})
         while page <= MAX_PAGES:
-            query.update(itemsPerPage=items_per_page, pageNum=page, includeCount="true")
-            data = self.get(path, version, params=query) or {}
+            query.update(itemsPerPage=items_per_page, pageNum=page, includeCount="false")
+            data = self.request("GET", path, version, params=query, operation=operation) or {}
             if isinstance(data, list):
                 return items + data
             results = data.get("results") or []
             items.extend(results)
-            total = data.get("totalCount")
-            has_next = any(link.get("rel") == "next" for link in data.get("links") or [] if isinstance(link, dict))
+            links = [link for link in data.get("links") or [] if isinstance(link, dict)]
             if not results:
                 break
-            if isinstance(total, int):
-                if len(items) >= total:
+            if links:
+                if not any(link.get("rel") == "next" for link in links):
                     break
-            elif not has_next and (data.get("links") or len(results) < items_per_page):
-                # No count: a "next" link says there is more; without any links, a full page might continue.
+            elif len(results) < items_per_page:
                 break
             page += 1
         return items
+
+    def take_retry_after(self):
+        """The last Retry-After Atlas sent (seconds), once; None when there was none since the last call."""
+        hinted, self.last_retry_after = self.last_retry_after, None
+        return hinted
+
+    # ------------------------------------------------------------------ operations of the specification
+    def operation_path(self, operation, **path_params):
+        """The path of an operation (from the specification's template) with each parameter percent-encoded."""
+        template = OPERATIONS[operation]["path"]
+        return template.format(**{k: quote_path(v) for k, v in path_params.items()})
+
+    def call(self, operation, body=None, params=None, **path_params):
+        """Send one operation of the specification with the version OPERATION_VERSIONS names for it."""
+        method = OPERATIONS[operation]["method"]
+        path = self.operation_path(operation, **path_params)
+        return self.request(method, path, OPERATION_VERSIONS[operation], body=body, params=params, operation=operation)
+
+    def call_or_none(self, operation, not_found_codes, params=None, **path_params):
+        """GET operation that returns None only for a 404 with one of ``not_found_codes``.
+
+        Any other 404 (for example GROUP_NOT_FOUND for a mistyped project id) is an error, never "absent".
+        """
+        try:
+            return self.call(operation, params=params, **path_params)
+        except AtlasApiError as exc:
+            if exc.status == 404 and exc.error_code in not_found_codes:
+                return None
+            raise
+
+    def call_all(self, operation, params=None, **path_params):
+        """Every item of a list operation, across all pages."""
+        path = self.operation_path(operation, **path_params)
+        return self.paginate(path, OPERATION_VERSIONS[operation], params=params, operation=operation)
 
 
 def _query_value(value):

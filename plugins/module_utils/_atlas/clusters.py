@@ -2,14 +2,14 @@
 # Copyright: contributors to chatbot.platform
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Atlas clusters in the advanced shape (replicationSpecs -> regionConfigs), resource version 2024-08-05."""
+"""Atlas clusters in the advanced shape (replicationSpecs -> regionConfigs, the 2024-08-05 schema)."""
 
 from __future__ import annotations
 
 import copy
 import re
 
-from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client import VERSION_CLUSTERS, AtlasApiError, quote_path
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client import AtlasApiError
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common import (
     deep_merge,
     is_subset,
@@ -19,29 +19,32 @@ from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common imp
     tags_to_list,
     to_snake,
 )
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.spec_facts import (
+    AUTO_SCALING_INSTANCE_SIZES,
+    INSTANCE_SIZES,
+    REGIONS,
+)
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.spec_facts import (
+    CLUSTER_NAME_PATTERN as SPEC_CLUSTER_NAME_PATTERN,
+)
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.waiters import wait_for
 
 CLUSTER_NOT_FOUND_CODES = ("CLUSTER_NOT_FOUND",)
 CLUSTER_EXISTS_CODES = ("DUPLICATE_CLUSTER_NAME", "CLUSTER_ALREADY_EXISTS")
-INSTANCE_SIZE_PATTERN = re.compile(r"^(M[0-9]+|R[0-9]+)(_NVME|_LOW_CPU)?$")
-CLUSTER_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+# The specification's name pattern; Atlas also limits names to 64 characters.
+CLUSTER_NAME_PATTERN = re.compile(SPEC_CLUSTER_NAME_PATTERN)
+CLUSTER_NAME_MAX_LENGTH = 64
 MAJOR_VERSION_PATTERN = re.compile(r"^[0-9]+\.[0-9]+$")
 STABLE_STATE = "IDLE"
 
 
-def cluster_path(project_id, name=None):
-    path = f"/groups/{quote_path(project_id)}/clusters"
-    if name is not None:
-        path += "/" + quote_path(name)
-    return path
-
-
 def get_cluster(client, project_id, name):
-    return client.get_or_none(cluster_path(project_id, name), VERSION_CLUSTERS)
+    """The cluster, or None when Atlas says CLUSTER_NOT_FOUND (a missing project is an error, not "absent")."""
+    return client.call_or_none("getGroupCluster", CLUSTER_NOT_FOUND_CODES, groupId=project_id, clusterName=name)
 
 
 def list_clusters(client, project_id):
-    return client.paginate(cluster_path(project_id), VERSION_CLUSTERS)
+    return client.call_all("listGroupClusters", groupId=project_id)
 
 
 def _hardware_spec(spec):
@@ -118,34 +121,84 @@ def replication_specs_from_params(params):
 def validate_params(params):
     """Return a list of readable problems with the requested cluster shape (empty when fine)."""
     problems = []
-    if not CLUSTER_NAME_PATTERN.match(params["name"]):
+    if not CLUSTER_NAME_PATTERN.match(params["name"]) or len(params["name"]) > CLUSTER_NAME_MAX_LENGTH:
         problems.append("name {!r} must be 1-64 letters, digits or hyphens, starting with a letter or digit".format(params["name"]))
     if params.get("mongodb_major_version") and not MAJOR_VERSION_PATTERN.match(params["mongodb_major_version"]):
         problems.append("mongodb_major_version {!r} must look like 8.0".format(params["mongodb_major_version"]))
-    sizes = []
+    # (where, provider, enumeration name, value): every size and region checked against the provider's list.
+    checks = []
+    provider = params.get("provider_name") or "AWS"
     if params.get("instance_size"):
-        sizes.append(("instance_size", params["instance_size"]))
-    scaling = params.get("auto_scaling") or {}
-    for key in ("compute_min_instance_size", "compute_max_instance_size"):
-        if scaling.get(key):
-            sizes.append(("auto_scaling." + key, scaling[key]))
+        checks.append(("instance_size", provider, INSTANCE_SIZES, params["instance_size"]))
+    if params.get("region"):
+        checks.append(("region", provider, REGIONS, normalize_region(params["region"])))
+    checks += _scaling_checks("auto_scaling", provider, params.get("auto_scaling"))
     for i, spec in enumerate(params.get("replication_specs") or []):
         for j, cfg in enumerate(spec["region_configs"]):
+            where = f"replication_specs[{i}].region_configs[{j}]"
+            cfg_provider = cfg["provider_name"]
+            checks.append((where + ".region_name", cfg_provider, REGIONS, normalize_region(cfg["region_name"])))
             for key in ("electable_specs", "read_only_specs", "analytics_specs"):
                 size = (cfg.get(key) or {}).get("instance_size")
                 if size:
-                    sizes.append((f"replication_specs[{i}].region_configs[{j}].{key}.instance_size", size))
+                    checks.append((f"{where}.{key}.instance_size", cfg_provider, INSTANCE_SIZES, size))
+            checks += _scaling_checks(where + ".auto_scaling", cfg_provider, cfg.get("auto_scaling"))
             priority = cfg.get("priority")
             if priority is not None and not 0 <= priority <= 7:
-                problems.append(f"replication_specs[{i}].region_configs[{j}].priority must be between 0 and 7")
-    for where, size in sizes:
-        if not INSTANCE_SIZE_PATTERN.match(size):
-            problems.append(f"{where} {size!r} is not an Atlas instance size (for example M10, M30, R40, M40_NVME)")
+                problems.append(f"{where}.priority must be between 0 and 7")
+    for where, cloud, table, value in checks:
+        allowed = table.get(cloud, ())
+        if value not in allowed:
+            what = "region" if table is REGIONS else "instance size"
+            problems.append(f"{where} {value!r} is not an Atlas {what} of {cloud} (the API accepts {_examples(allowed)})")
     if params.get("disk_size_gb") is not None and params["disk_size_gb"] <= 0:
         problems.append("disk_size_gb must be greater than 0")
     if params.get("node_count") is not None and params["node_count"] not in (3, 5, 7):
         problems.append("node_count must be 3, 5 or 7 electable nodes, got {}".format(params["node_count"]))
     return problems
+
+
+def _scaling_checks(where, provider, scaling):
+    out = []
+    for key in ("compute_min_instance_size", "compute_max_instance_size"):
+        if (scaling or {}).get(key):
+            out.append((f"{where}.{key}", provider, AUTO_SCALING_INSTANCE_SIZES, scaling[key]))
+    return out
+
+
+def _examples(allowed):
+    shown = ", ".join(allowed[:8])
+    return f"{shown}, ... ({len(allowed)} in all)" if len(allowed) > 8 else shown
+
+
+def _major(version):
+    return int(str(version).split(".", maxsplit=1)[0])
+
+
+def check_major_version_change(current, wanted):
+    """None when moving the cluster from its MongoDB major version to ``wanted`` is allowed, else why not.
+
+    Atlas upgrades one major version at a time and downgrades one major version only while the feature
+    compatibility version is pinned to the version below (the specification's mongoDBMajorVersion rules).
+    """
+    have = current.get("mongoDBMajorVersion")
+    if not wanted or not have or wanted == have:
+        return None
+    step = _major(wanted) - _major(have)
+    if step == 1:
+        return None
+    if step > 1:
+        return (
+            f"mongodb_major_version can only move up one major version at a time: the cluster runs {have}; "
+            f"upgrade to the next major version first, then to {wanted}"
+        )
+    pinned = current.get("featureCompatibilityVersionExpirationDate") and str(current.get("featureCompatibilityVersion")) == wanted
+    if step == -1 and pinned:
+        return None
+    return (
+        f"mongodb_major_version cannot go down from {have} to {wanted}: Atlas only downgrades one major version, "
+        f"and only while the feature compatibility version is pinned to {wanted}"
+    )
 
 
 def desired_body(params):
@@ -236,7 +289,7 @@ def diff_view(cluster, keys):
 
 def create_cluster(client, project_id, body):
     try:
-        return client.post(cluster_path(project_id), VERSION_CLUSTERS, body)
+        return client.call("createGroupCluster", body, groupId=project_id)
     except AtlasApiError as exc:
         if exc.error_code in CLUSTER_EXISTS_CODES:
             existing = get_cluster(client, project_id, body["name"])
@@ -246,19 +299,49 @@ def create_cluster(client, project_id, body):
 
 
 def update_cluster(client, project_id, name, patch):
-    return client.patch(cluster_path(project_id, name), VERSION_CLUSTERS, patch)
+    return client.call("updateGroupCluster", patch, groupId=project_id, clusterName=name)
+
+
+def split_for_pause(patch, current):
+    """Order the PATCH requests Atlas accepts around pausing: a list of bodies to send one after another.
+
+    A paused cluster accepts nothing but resuming, so resuming goes first (alone) and the rest after it;
+    pausing goes last, after the other changes are applied. Returns (bodies, problem); problem is set when
+    the change cannot be made without resuming.
+    """
+    rest = {k: v for k, v in patch.items() if k != "paused"}
+    if current.get("paused"):
+        if patch.get("paused") is False:
+            return ([{"paused": False}, rest] if rest else [{"paused": False}]), None
+        if rest:
+            return [], "is paused and Atlas only accepts resuming it; set paused: false to apply " + ", ".join(sorted(rest))
+        return [patch], None
+    if patch.get("paused") is True and rest:
+        return [rest, {"paused": True}], None
+    return [patch], None
 
 
 def delete_cluster(client, project_id, name):
     try:
-        client.delete(cluster_path(project_id, name), VERSION_CLUSTERS)
+        client.call("deleteGroupCluster", groupId=project_id, clusterName=name)
     except AtlasApiError as exc:
-        if exc.status == 404:
+        if exc.status == 404 and exc.error_code in CLUSTER_NOT_FOUND_CODES:
             return
         raise
 
 
-def wait_for_idle(client, project_id, name, timeout, sleep=None, clock=None):
+# Fields Atlas applies without a rolling change of the nodes; an update of only these polls on a short schedule.
+SETTINGS_FIELDS = frozenset(("tags", "backupEnabled", "pitEnabled", "terminationProtectionEnabled", "labels"))
+
+
+def wait_kind(patch):
+    """The waiter schedule for an update that sent ``patch``."""
+    return "update_settings" if patch and set(patch) <= SETTINGS_FIELDS else "update"
+
+
+def wait_for_idle(client, project_id, name, timeout, sleep=None, clock=None, kind=None):
+    """Poll until the cluster is IDLE; ``kind`` (create, update, update_settings) picks the schedule."""
+
     def fetch():
         return get_cluster(client, project_id, name)
 
@@ -275,10 +358,13 @@ def wait_for_idle(client, project_id, name, timeout, sleep=None, clock=None):
         failed=failed,
         sleep=sleep,
         clock=clock,
+        schedule=kind or "default",
+        hint=client.take_retry_after,
+        first_poll_now=kind is None,
     )
 
 
-def wait_for_deleted(client, project_id, name, timeout, sleep=None, clock=None):
+def wait_for_deleted(client, project_id, name, timeout, sleep=None, clock=None, just_deleted=True):
     return wait_for(
         lambda: get_cluster(client, project_id, name),
         lambda c: c is None,
@@ -286,6 +372,9 @@ def wait_for_deleted(client, project_id, name, timeout, sleep=None, clock=None):
         f"cluster {name} to be deleted",
         sleep=sleep,
         clock=clock,
+        schedule="delete" if just_deleted else "default",
+        hint=client.take_retry_after,
+        first_poll_now=not just_deleted,
     )
 
 

@@ -17,10 +17,8 @@ from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client imp
     ENV_CLIENT_SECRET,
     ENV_PRIVATE_KEY,
     ENV_PUBLIC_KEY,
-    VERSION_PROJECTS,
     AtlasClient,
     AtlasError,
-    quote_path,
 )
 
 
@@ -89,7 +87,7 @@ class AtlasModule:
             return self.params["project_id"]
         if self._project is None:
             name = self.params["project_name"]
-            project = self.client.get_or_none("/groups/byName/" + quote_path(name), VERSION_PROJECTS)
+            project = self.client.call_or_none("getGroupByName", ("GROUP_NAME_NOT_FOUND",), groupName=name)
             if project is None:
                 self.fail(f"Atlas project {name!r} was not found (or the credentials cannot see it)")
             self._project = project

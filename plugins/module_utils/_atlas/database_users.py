@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client import VERSION_DATABASE_USERS, AtlasApiError, quote_path
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client import AtlasApiError
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common import strip_links, to_snake
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.spec_facts import (
+    DATABASE_USER_PASSWORD_MIN_LENGTH,
+    DATABASE_USER_REQUIRED,
+    DATABASE_USER_SCOPE_NAME_PATTERN,
+    DATABASE_USER_SCOPE_TYPES,
+    DATABASE_USER_USERNAME_MAX_LENGTH,
+)
 
-USER_NOT_FOUND_CODES = ("USERNAME_NOT_FOUND", "USER_NOT_FOUND", "RESOURCE_NOT_FOUND")
+# 404 answers that mean "no such user"; any other 404 (GROUP_NOT_FOUND for a mistyped project) is an error.
+USER_NOT_FOUND_CODES = ("USERNAME_NOT_FOUND", "USER_NOT_FOUND")
+SCOPE_TYPES = DATABASE_USER_SCOPE_TYPES
+SCOPE_NAME_PATTERN = re.compile(DATABASE_USER_SCOPE_NAME_PATTERN)
 USER_EXISTS_CODES = ("USER_ALREADY_EXISTS", "DUPLICATE_DATABASE_USER")
 IAM_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:(user|role)/.+$")
 
@@ -26,19 +36,12 @@ AUTH_TYPES = {
 ROLE_NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
-def user_path(project_id, database_name=None, username=None):
-    path = f"/groups/{quote_path(project_id)}/databaseUsers"
-    if username is not None:
-        path += f"/{quote_path(database_name)}/{quote_path(username)}"
-    return path
-
-
 def get_user(client, project_id, database_name, username):
-    return client.get_or_none(user_path(project_id, database_name, username), VERSION_DATABASE_USERS)
+    return client.call_or_none("getGroupDatabaseUser", USER_NOT_FOUND_CODES, groupId=project_id, databaseName=database_name, username=username)
 
 
 def list_users(client, project_id):
-    return client.paginate(user_path(project_id), VERSION_DATABASE_USERS)
+    return client.call_all("listGroupDatabaseUsers", groupId=project_id)
 
 
 def auth_database(auth_type):
@@ -51,6 +54,10 @@ def validate_params(params):
     username = params["username"]
     if not username.strip():
         problems.append("username must not be empty")
+    if len(username) > DATABASE_USER_USERNAME_MAX_LENGTH:
+        problems.append(f"username is longer than the {DATABASE_USER_USERNAME_MAX_LENGTH} characters Atlas accepts")
+    if auth_type == "scram" and params.get("password") and len(params["password"]) < DATABASE_USER_PASSWORD_MIN_LENGTH:
+        problems.append(f"password must be at least {DATABASE_USER_PASSWORD_MIN_LENGTH} characters")
     if auth_type.startswith("aws_iam") and not IAM_ARN_PATTERN.match(username):
         problems.append(f"username for {auth_type} must be an IAM ARN such as arn:aws:iam::123456789012:role/app, got {username!r}")
     if auth_type != "scram" and params.get("password"):
@@ -61,8 +68,8 @@ def validate_params(params):
         if not role["database_name"].strip():
             problems.append(f"roles[{i}].database_name must not be empty")
     for i, scope in enumerate(params.get("scopes") or []):
-        if not scope["name"].strip():
-            problems.append(f"scopes[{i}].name must not be empty")
+        if not SCOPE_NAME_PATTERN.match(scope["name"]):
+            problems.append("scopes[{}].name {!r} is not a cluster, data lake or stream processing name".format(i, scope["name"]))
     return problems
 
 
@@ -119,9 +126,27 @@ def compute_update(desired, current):
     return patch
 
 
+def patch_body(desired, current, patch, project_id):
+    """The PATCH body: the changed fields plus what the specification requires of every database user body.
+
+    CloudDatabaseUser requires databaseName, groupId, roles and username; roles are the desired ones when they
+    are managed, otherwise the ones Atlas has (so sending them changes nothing).
+    """
+    body = dict(patch)
+    filler = {
+        "databaseName": desired["databaseName"],
+        "groupId": project_id,
+        "roles": desired.get("roles", current.get("roles") or []),
+        "username": desired["username"],
+    }
+    for key in DATABASE_USER_REQUIRED:
+        body.setdefault(key, filler[key])
+    return body
+
+
 def create_user(client, project_id, body):
     try:
-        return client.post(user_path(project_id), VERSION_DATABASE_USERS, body)
+        return client.call("createGroupDatabaseUser", body, groupId=project_id)
     except AtlasApiError as exc:
         if exc.error_code in USER_EXISTS_CODES:
             existing = get_user(client, project_id, body["databaseName"], body["username"])
@@ -130,15 +155,15 @@ def create_user(client, project_id, body):
         raise
 
 
-def update_user(client, project_id, database_name, username, patch):
-    return client.patch(user_path(project_id, database_name, username), VERSION_DATABASE_USERS, patch)
+def update_user(client, project_id, database_name, username, body):
+    return client.call("updateGroupDatabaseUser", body, groupId=project_id, databaseName=database_name, username=username)
 
 
 def delete_user(client, project_id, database_name, username):
     try:
-        client.delete(user_path(project_id, database_name, username), VERSION_DATABASE_USERS)
+        client.call("deleteGroupDatabaseUser", groupId=project_id, databaseName=database_name, username=username)
     except AtlasApiError as exc:
-        if exc.status == 404:
+        if exc.status == 404 and exc.error_code in USER_NOT_FOUND_CODES:
             return
         raise
 

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client import VERSION_PRIVATE_ENDPOINTS, AtlasApiError, quote_path
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client import AtlasApiError
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common import normalize_region, strip_links, to_snake
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.spec_facts import AWS_INTERFACE_ENDPOINT_ID_PATTERN
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.waiters import wait_for
 
-VPC_ENDPOINT_PATTERN = re.compile(r"^vpce-[0-9a-f]{8,17}$")
+# "vpce-" and 17 hexadecimal digits, as the specification's CreateAWSEndpointRequest says.
+VPC_ENDPOINT_PATTERN = re.compile(AWS_INTERFACE_ENDPOINT_ID_PATTERN)
+SERVICE_NOT_FOUND_CODES = ("PRIVATE_ENDPOINT_SERVICE_NOT_FOUND",)
+ENDPOINT_NOT_FOUND_CODES = ("PRIVATE_ENDPOINT_NOT_FOUND", "INTERFACE_ENDPOINT_NOT_FOUND")
 SERVICE_EXISTS_CODES = ("PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION",)
 ENDPOINT_EXISTS_CODES = ("PRIVATE_ENDPOINT_ALREADY_EXISTS", "INTERFACE_ENDPOINT_ALREADY_EXISTS")
 SERVICE_FAILED = ("FAILED",)
 ENDPOINT_FAILED = ("REJECTED", "FAILED")
 
 
-def service_base(project_id, provider):
-    return f"/groups/{quote_path(project_id)}/privateEndpoint/{quote_path(provider)}/endpointService"
-
-
 def list_services(client, project_id, provider):
-    data = client.get(service_base(project_id, provider), VERSION_PRIVATE_ENDPOINTS)
+    data = client.call("listGroupPrivateEndpointEndpointService", groupId=project_id, cloudProvider=provider)
     if isinstance(data, dict):
         return data.get("results") or []
     return data or []
@@ -39,13 +39,15 @@ def find_service(client, project_id, provider, region):
 
 
 def get_service(client, project_id, provider, service_id):
-    return client.get_or_none(service_base(project_id, provider) + "/" + quote_path(service_id), VERSION_PRIVATE_ENDPOINTS)
+    return client.call_or_none(
+        "getGroupPrivateEndpointEndpointService", SERVICE_NOT_FOUND_CODES, groupId=project_id, cloudProvider=provider, endpointServiceId=service_id
+    )
 
 
 def create_service(client, project_id, provider, region):
     body = {"providerName": provider, "region": normalize_region(region)}
     try:
-        return client.post(f"/groups/{quote_path(project_id)}/privateEndpoint/endpointService", VERSION_PRIVATE_ENDPOINTS, body)
+        return client.call("createGroupPrivateEndpointEndpointService", body, groupId=project_id)
     except AtlasApiError as exc:
         if exc.error_code in SERVICE_EXISTS_CODES:
             existing = find_service(client, project_id, provider, region)
@@ -56,27 +58,30 @@ def create_service(client, project_id, provider, region):
 
 def delete_service(client, project_id, provider, service_id):
     try:
-        client.delete(service_base(project_id, provider) + "/" + quote_path(service_id), VERSION_PRIVATE_ENDPOINTS)
+        client.call("deleteGroupPrivateEndpointEndpointService", groupId=project_id, cloudProvider=provider, endpointServiceId=service_id)
     except AtlasApiError as exc:
-        if exc.status == 404:
+        if exc.status == 404 and exc.error_code in SERVICE_NOT_FOUND_CODES:
             return
         raise
 
 
-def endpoint_path(project_id, provider, service_id, endpoint_id=None):
-    path = service_base(project_id, provider) + "/" + quote_path(service_id) + "/endpoint"
+def _endpoint_ids(project_id, provider, service_id, endpoint_id=None):
+    ids = {"groupId": project_id, "cloudProvider": provider, "endpointServiceId": service_id}
     if endpoint_id is not None:
-        path += "/" + quote_path(endpoint_id)
-    return path
+        ids["endpointId"] = endpoint_id
+    return ids
 
 
 def get_endpoint(client, project_id, provider, service_id, endpoint_id):
-    return client.get_or_none(endpoint_path(project_id, provider, service_id, endpoint_id), VERSION_PRIVATE_ENDPOINTS)
+    ids = _endpoint_ids(project_id, provider, service_id, endpoint_id)
+    return client.call_or_none("getGroupPrivateEndpointEndpointServiceEndpoint", ENDPOINT_NOT_FOUND_CODES, **ids)
 
 
 def create_endpoint(client, project_id, provider, service_id, endpoint_id):
+    # cloudProvider is the discriminator of the specification's CreateEndpointRequest.
+    body = {"cloudProvider": provider, "id": endpoint_id}
     try:
-        return client.post(endpoint_path(project_id, provider, service_id), VERSION_PRIVATE_ENDPOINTS, {"id": endpoint_id})
+        return client.call("createGroupPrivateEndpointEndpointServiceEndpoint", body, **_endpoint_ids(project_id, provider, service_id))
     except AtlasApiError as exc:
         if exc.error_code in ENDPOINT_EXISTS_CODES:
             existing = get_endpoint(client, project_id, provider, service_id, endpoint_id)
@@ -87,17 +92,22 @@ def create_endpoint(client, project_id, provider, service_id, endpoint_id):
 
 def delete_endpoint(client, project_id, provider, service_id, endpoint_id):
     try:
-        client.delete(endpoint_path(project_id, provider, service_id, endpoint_id), VERSION_PRIVATE_ENDPOINTS)
+        client.call("deleteGroupPrivateEndpointEndpointServiceEndpoint", **_endpoint_ids(project_id, provider, service_id, endpoint_id))
     except AtlasApiError as exc:
-        if exc.status == 404:
+        if exc.status == 404 and exc.error_code in ENDPOINT_NOT_FOUND_CODES:
             return
         raise
+
+
+# WAITING_FOR_USER: Atlas has done its part and waits for the user's side (the interface endpoint); waiting
+# longer would not change it, so the wait ends there too.
+SERVICE_READY = ("AVAILABLE", "WAITING_FOR_USER")
 
 
 def wait_service_available(client, project_id, provider, service_id, timeout):
     return wait_for(
         lambda: get_service(client, project_id, provider, service_id),
-        lambda s: s is not None and s.get("status") == "AVAILABLE",
+        lambda s: s is not None and s.get("status") in SERVICE_READY,
         timeout,
         f"private endpoint service {service_id} to become AVAILABLE",
         failed=lambda s: "service is gone" if s is None else (s.get("errorMessage") or s.get("status") if s.get("status") in SERVICE_FAILED else None),

@@ -6,23 +6,24 @@
 
 from __future__ import annotations
 
-from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client import VERSION_PROJECTS, AtlasApiError, quote_path
+from ansible_collections.chatbot.platform.plugins.module_utils._atlas.client import AtlasApiError
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas.common import strip_links, tags_to_dict, to_snake
 
-PROJECT_NOT_FOUND_CODES = ("GROUP_NAME_NOT_FOUND", "GROUP_NOT_FOUND", "RESOURCE_NOT_FOUND", "NOT_IN_GROUP")
+# 404 answers that mean "no such project"; any other 404 is an error.
+PROJECT_NOT_FOUND_CODES = ("GROUP_NAME_NOT_FOUND", "GROUP_NOT_FOUND")
 PROJECT_EXISTS_CODES = ("GROUP_ALREADY_EXISTS", "DUPLICATE_GROUP_NAME")
 
 
 def get_project_by_name(client, name):
-    return client.get_or_none("/groups/byName/" + quote_path(name), VERSION_PROJECTS)
+    return client.call_or_none("getGroupByName", PROJECT_NOT_FOUND_CODES, groupName=name)
 
 
 def get_project_by_id(client, project_id):
-    return client.get_or_none("/groups/" + quote_path(project_id), VERSION_PROJECTS)
+    return client.call_or_none("getGroup", PROJECT_NOT_FOUND_CODES, groupId=project_id)
 
 
 def list_projects(client):
-    return client.paginate("/groups", VERSION_PROJECTS)
+    return client.call_all("listGroups")
 
 
 def create_project(client, name, org_id, tags=None, with_default_alerts_settings=True):
@@ -30,7 +31,7 @@ def create_project(client, name, org_id, tags=None, with_default_alerts_settings
     if tags is not None:
         body["tags"] = [{"key": k, "value": v} for k, v in sorted(tags.items())]
     try:
-        return client.post("/groups", VERSION_PROJECTS, body)
+        return client.call("createGroup", body)
     except AtlasApiError as exc:
         # A retried POST whose first attempt went through answers "already exists": read what is there.
         if exc.error_code in PROJECT_EXISTS_CODES:
@@ -41,14 +42,14 @@ def create_project(client, name, org_id, tags=None, with_default_alerts_settings
 
 
 def update_project(client, project_id, body):
-    return client.patch("/groups/" + quote_path(project_id), VERSION_PROJECTS, body)
+    return client.call("updateGroup", body, groupId=project_id)
 
 
 def delete_project(client, project_id):
     try:
-        client.delete("/groups/" + quote_path(project_id), VERSION_PROJECTS)
+        client.call("deleteGroup", groupId=project_id)
     except AtlasApiError as exc:
-        if exc.status == 404:
+        if exc.status == 404 and exc.error_code in PROJECT_NOT_FOUND_CODES:
             return
         raise
 

@@ -40,6 +40,7 @@ import base64
 import contextlib
 import datetime
 import hashlib
+import importlib.util
 import ipaddress
 import json
 import os
@@ -53,6 +54,14 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+# Facts derived from the published specification (versions with sunset dates, sizes, regions, patterns) live in
+# the collection; the emulator reads the same file the modules do, never a typed copy.
+_FACTS_FILE = Path(__file__).resolve().parents[3] / "plugins" / "module_utils" / "_atlas" / "spec_facts.py"
+_facts_spec = importlib.util.spec_from_file_location("atlas_spec_facts", _FACTS_FILE)
+FACTS = importlib.util.module_from_spec(_facts_spec)
+_facts_spec.loader.exec_module(FACTS)
 
 DEFAULT_ORG_ID = "5f1b2c3d4e5f6a7b8c9d0e00"
 DEFAULT_CLIENT_ID = "mdb_sa_id_local_emulator"
@@ -62,31 +71,70 @@ DEFAULT_PRIVATE_KEY = "local-emulator-private-key"
 REALM = "MMS Public API"
 API_PREFIX = "/api/atlas/v2"
 
-VERSIONS = {
-    "projects": {"2023-01-01"},
-    "clusters": {"2024-08-05", "2024-10-23"},
-    "databaseUsers": {"2023-01-01"},
-    "accessList": {"2023-01-01"},
-    "privateEndpoint": {"2023-01-01"},
-}
 ACCEPT_PATTERN = re.compile(r"application/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json")
-INSTANCE_SIZES = {
-    "M10", "M20", "M30", "M40", "M50", "M60", "M80", "M100", "M140", "M200", "M300", "M400", "M700",
-    "R40", "R50", "R60", "R80", "R200", "R300", "R400", "R700",
-    "M40_NVME", "M50_NVME", "M60_NVME", "M80_NVME", "M200_NVME", "M400_NVME",
-    "M40_LOW_CPU", "M50_LOW_CPU", "M60_LOW_CPU", "M80_LOW_CPU",
-}  # fmt: skip
-MAJOR_VERSIONS = {"6.0", "7.0", "8.0"}
-AWS_REGIONS = {
-    "US_EAST_1", "US_EAST_2", "US_WEST_1", "US_WEST_2", "CA_CENTRAL_1", "EU_NORTH_1", "EU_WEST_1", "EU_WEST_2",
-    "EU_WEST_3", "EU_CENTRAL_1", "EU_CENTRAL_2", "EU_SOUTH_1", "AP_SOUTHEAST_1", "AP_SOUTHEAST_2", "AP_NORTHEAST_1",
-    "AP_NORTHEAST_2", "AP_SOUTH_1", "SA_EAST_1", "ME_SOUTH_1", "AF_SOUTH_1",
-}  # fmt: skip
-CLUSTER_TYPES = {"REPLICASET", "SHARDED", "GEOSHARDED"}
-PROVIDERS = {"AWS", "GCP", "AZURE"}
+INSTANCE_SIZES = FACTS.INSTANCE_SIZES
+AUTO_SCALING_SIZES = FACTS.AUTO_SCALING_INSTANCE_SIZES
+REGIONS = FACTS.REGIONS
+# Major versions Atlas offers for new dedicated clusters (the specification does not enumerate them).
+MAJOR_VERSIONS = ("6.0", "7.0", "8.0")
+CLUSTER_TYPES = set(FACTS.CLUSTER_TYPES)
+PROVIDERS = set(REGIONS)
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
-REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 406: "Not Acceptable", 409: "Conflict", 415: "Unsupported Media Type",
-           429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
+REASONS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 406: "Not Acceptable", 409: "Conflict", 410: "Gone",
+           415: "Unsupported Media Type", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
+           503: "Service Unavailable", 504: "Gateway Timeout"}  # fmt: skip
+FAULT_KINDS = (429, 500, 502, 503, 504, "drop_before", "drop_after")
+RATE_LIMIT = 100  # requests per window the emulator announces in RateLimit-Limit
+
+
+class Clock:
+    """The emulator's sense of time: the real clock plus an offset tests move forward (a virtual clock).
+
+    ``sleep`` advances the offset instead of sleeping, so a module waiting ten minutes for a cluster returns
+    at once while the emulator sees the ten minutes pass. Real time keeps flowing too, so modules run as
+    separate processes (which really sleep) see the same lifecycle.
+    """
+
+    def __init__(self, today=None):
+        self.offset = 0.0
+        self._lock = threading.Lock()
+        self.today = today
+
+    def monotonic(self):
+        return time.monotonic() + self.offset
+
+    def now(self):
+        if self.today is not None:
+            start = datetime.datetime.combine(self.today, datetime.time(), tzinfo=datetime.timezone.utc)
+            return start + datetime.timedelta(seconds=self.offset)
+        return datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=self.offset)
+
+    def sleep(self, seconds):
+        with self._lock:
+            self.offset += max(0.0, float(seconds))
+
+
+def _compile_operations():
+    """(operationId, method, segments) for every operation in the facts; literal segments first."""
+    ops = []
+    for name, op in FACTS.OPERATIONS.items():
+        segments = op["path"].strip("/").split("/")
+        ops.append((name, op["method"], segments))
+    ops.sort(key=lambda item: -sum(1 for s in item[2] if not s.startswith("{")))
+    return ops
+
+
+OPERATION_ROUTES = _compile_operations()
+
+
+def find_operation(method, segments):
+    """The operationId for a method and decoded path segments, or None."""
+    for name, op_method, template in OPERATION_ROUTES:
+        if op_method != method or len(template) != len(segments):
+            continue
+        if all(t.startswith("{") or t == s for t, s in zip(template, segments)):
+            return name
+    return None
 
 
 class ApiError(Exception):
@@ -99,11 +147,12 @@ class ApiError(Exception):
         self.headers = headers or {}
 
     def body(self):
-        return {"detail": self.detail, "error": self.status, "errorCode": self.code, "parameters": self.parameters, "reason": REASONS.get(self.status, "Error")}
+        # ApiError in the specification; its "parameters" are objects, so the emulator's plain values stay out.
+        return {"detail": self.detail, "error": self.status, "errorCode": self.code, "reason": REASONS.get(self.status, "Error")}
 
 
-def _now_iso():
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _iso(when):
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _new_id():
@@ -138,7 +187,9 @@ class AtlasEmulator:
         private_key=DEFAULT_PRIVATE_KEY,
         token_ttl=3600,
         seed=None,
+        clock=None,
     ):
+        self.clock = clock or Clock()
         self.host = host
         self.port = port
         self.lock = threading.RLock()
@@ -148,8 +199,18 @@ class AtlasEmulator:
             "org_ids": list(org_ids or [DEFAULT_ORG_ID]),
             "service_accounts": {client_id: client_secret},
             "api_keys": {public_key: private_key},
+            # totalCount is an estimate in the real API; a non-zero value makes the emulator's count off by that much.
+            "total_count_error": 0,
+            # Private endpoint services go INITIATING -> WAITING_FOR_USER instead of AVAILABLE when set.
+            "service_waits_for_user": False,
         }
         self.faults = {"rate": 0.0, "statuses": [429, 500, 503], "drop": False, "retry_after": "1", "include_token": True}
+        # A fault schedule: rules matched in order against each API request (see set_fault_schedule).
+        self.schedule = []
+        # Called with (request dict, response dict) for every API exchange; tests validate them against the spec.
+        self.observer = None
+        self._window = None
+        self._window_count = 0
         self.random = random.Random(seed)  # noqa: S311 - fault injection, not cryptography
         self.state = State()
         self.tokens = {}
@@ -185,6 +246,8 @@ class AtlasEmulator:
             self.nonces.clear()
             self.requests = []
             self.faults.update(rate=0.0, drop=False)
+            self.schedule = []
+            self.config.update(total_count_error=0, service_waits_for_user=False)
 
     def set_faults(self, rate=0.0, statuses=None, drop=False, retry_after="1", seed=None, include_token=True):
         with self.lock:
@@ -198,12 +261,63 @@ class AtlasEmulator:
             if seed is not None:
                 self.random.seed(seed)
 
+    def set_fault_schedule(self, rules, seed=None):
+        """Inject faults by rule instead of by rate, so a run reproduces exactly.
+
+        Each rule is a dict: ``method`` (optional), ``path`` (a regular expression searched in the API path,
+        optional), ``nth`` (1 = the first matching request, default 1), ``times`` (how many consecutive matching
+        requests from the nth on, default 1), ``fault`` (429, 500, 502, 503, 504, "drop_before" or "drop_after")
+        and ``after_write`` (status faults only: answer the status after the request took effect, as a gateway
+        does when the backend finished but the answer was lost). With ``seed``, a rule whose fault is "random"
+        draws its fault from FAULT_KINDS with that seed.
+        """
+        rng = random.Random(seed)  # noqa: S311 - fault injection, not cryptography
+        with self.lock:
+            self.schedule = []
+            for rule in rules:
+                rule = dict(rule)
+                if rule.get("fault") == "random":
+                    rule["fault"] = rng.choice(FAULT_KINDS)
+                if rule.get("fault") not in FAULT_KINDS:
+                    raise ValueError("unknown fault {!r}".format(rule.get("fault")))
+                rule.setdefault("nth", 1)
+                rule.setdefault("times", 1)
+                rule["_seen"] = 0
+                self.schedule.append(rule)
+
+    def _scheduled_fault(self, method, path):
+        """Every rule counts every request it matches; the first rule whose turn it is fires."""
+        fired = None
+        for rule in self.schedule:
+            if rule.get("method") and rule["method"] != method:
+                continue
+            if rule.get("path") and not re.search(rule["path"], path):
+                continue
+            rule["_seen"] += 1
+            if fired is None and rule["nth"] <= rule["_seen"] < rule["nth"] + rule["times"]:
+                fired = rule["fault"], bool(rule.get("after_write"))
+        return fired
+
     def configure(self, **values):
         with self.lock:
             for key, value in values.items():
-                if key not in ("provisioning_delay", "token_ttl"):
+                if key in ("provisioning_delay", "token_ttl"):
+                    self.config[key] = float(value)
+                elif key == "total_count_error":
+                    self.config[key] = int(value)
+                elif key == "service_waits_for_user":
+                    self.config[key] = bool(value)
+                else:
                     raise KeyError(key)
-                self.config[key] = float(value)
+
+    def set_cluster_state(self, gid, name, state, seconds):
+        """Put a cluster in a state (for example REPAIRING) for ``seconds`` of emulator time, then IDLE."""
+        if state not in FACTS.CLUSTER_STATES:
+            raise ValueError(state)
+        with self.lock:
+            cluster = self.state.clusters[(gid, name)]
+            cluster["stateName"] = state
+            cluster["_ready_at"] = self.clock.monotonic() + float(seconds)
 
     def clear_requests(self):
         with self.lock:
@@ -229,17 +343,17 @@ class AtlasEmulator:
 
     # ------------------------------------------------------------ time-based lifecycle
     def _ready_at(self):
-        return time.monotonic() + self.config["provisioning_delay"]
+        return self.clock.monotonic() + self.config["provisioning_delay"]
 
     def _advance(self):
-        now = time.monotonic()
+        now = self.clock.monotonic()
         for key in list(self.state.clusters):
             cluster = self.state.clusters[key]
             if cluster["_ready_at"] <= now:
                 if cluster["stateName"] == "DELETING":
                     del self.state.clusters[key]
                     continue
-                if cluster["stateName"] in ("CREATING", "UPDATING"):
+                if cluster["stateName"] in ("CREATING", "UPDATING", "REPAIRING"):
                     cluster["stateName"] = "IDLE"
         for sid in list(self.state.services):
             service = self.state.services[sid]
@@ -248,7 +362,7 @@ class AtlasEmulator:
                     del self.state.services[sid]
                     continue
                 if service["status"] == "INITIATING":
-                    service["status"] = "AVAILABLE"
+                    service["status"] = "WAITING_FOR_USER" if self.config["service_waits_for_user"] else "AVAILABLE"
                     service["endpointServiceName"] = "com.amazonaws.vpce.{}.vpce-svc-{}".format(
                         service["regionName"].lower().replace("_", "-"), secrets.token_hex(9)[:17]
                     )
@@ -276,7 +390,7 @@ class AtlasEmulator:
         if self.config["service_accounts"].get(client_id) != secret or not secret:
             raise ApiError(401, "INVALID_CLIENT", "Invalid service account client credentials.")
         token = "eyJ" + secrets.token_urlsafe(32)
-        self.tokens[token] = time.monotonic() + self.config["token_ttl"]
+        self.tokens[token] = self.clock.monotonic() + self.config["token_ttl"]
         return {"access_token": token, "token_type": "Bearer", "expires_in": int(self.config["token_ttl"])}
 
     def authenticate(self, method, raw_path, headers):
@@ -285,7 +399,7 @@ class AtlasEmulator:
             expiry = self.tokens.get(auth[7:])
             if expiry is None:
                 raise ApiError(401, "UNAUTHORIZED", "Invalid access token.")
-            if expiry <= time.monotonic():
+            if expiry <= self.clock.monotonic():
                 raise ApiError(401, "UNAUTHORIZED", "The access token has expired.")
             return "bearer"
         if auth.startswith("Digest "):
@@ -310,7 +424,7 @@ class AtlasEmulator:
 
     def _digest_challenge(self, stale=False):
         nonce = secrets.token_hex(16)
-        self.nonces[nonce] = time.monotonic()
+        self.nonces[nonce] = self.clock.monotonic()
         header = 'Digest realm="{}", domain="", nonce="{}", algorithm=MD5, qop="auth", stale={}'.format(REALM, nonce, "true" if stale else "false")
         return ApiError(401, "UNAUTHORIZED", "You are not authorized for this resource.", headers={"WWW-Authenticate": header})
 
@@ -353,13 +467,6 @@ class AtlasEmulator:
                     return status, family, payload
         raise ApiError(404, "RESOURCE_NOT_FOUND", "Cannot find resource /{}.".format("/".join(s)))
 
-    @staticmethod
-    def family_of(path_segments):
-        s = path_segments
-        if len(s) >= 3 and s[0] == "groups" and s[1] != "byName" and s[2] in VERSIONS:
-            return s[2]
-        return "projects"
-
     def _page(self, items, query, path=None):
         try:
             per_page = int(query.get("itemsPerPage", ["100"])[0])
@@ -377,7 +484,8 @@ class AtlasEmulator:
             links.append({"href": f"?pageNum={page - 1}&itemsPerPage={per_page}", "rel": "previous"})
         out = {"links": links, "results": results}
         if query.get("includeCount", ["true"])[0] != "false":
-            out["totalCount"] = len(items)
+            # The specification calls totalCount an estimate; total_count_error makes it one.
+            out["totalCount"] = max(0, len(items) + self.config["total_count_error"])
         return out
 
     def _public(self, item):
@@ -413,7 +521,7 @@ class AtlasEmulator:
             "name": name,
             "orgId": org_id,
             "clusterCount": 0,
-            "created": _now_iso(),
+            "created": _iso(self.clock.now()),
             "tags": _check_tags(body.get("tags", [])),
             "withDefaultAlertsSettings": bool(body.get("withDefaultAlertsSettings", True)),
         }
@@ -476,21 +584,21 @@ class AtlasEmulator:
                 if provider not in PROVIDERS:
                     raise ApiError(400, "INVALID_ENUM_VALUE", f"An invalid enumeration value {provider} was specified.", [provider])
                 region = cfg.get("regionName")
-                if provider == "AWS" and region not in AWS_REGIONS:
-                    raise ApiError(400, "INVALID_REGION", f"Invalid region {region} for provider AWS.", [region])
+                if region not in REGIONS[provider]:
+                    raise ApiError(400, "INVALID_REGION", f"Invalid region {region} for provider {provider}.", [region])
                 priority = cfg.get("priority", 7)
                 if not isinstance(priority, int) or not 0 <= priority <= 7:
                     raise ApiError(400, "INVALID_ATTRIBUTE", "Invalid attribute priority specified.", ["priority"])
                 electable = dict(cfg.get("electableSpecs") or {})
                 size = electable.get("instanceSize")
-                if size not in INSTANCE_SIZES:
+                if size not in INSTANCE_SIZES[provider]:
                     raise ApiError(400, "INVALID_ENUM_VALUE", f"An invalid enumeration value {size} was specified.", [size])
                 electable.setdefault("nodeCount", 3)
                 electable.setdefault("diskSizeGB", 10.0)
                 scaling = cfg.get("autoScaling") or {}
                 for key in ("minInstanceSize", "maxInstanceSize"):
                     value = (scaling.get("compute") or {}).get(key)
-                    if value is not None and value not in INSTANCE_SIZES:
+                    if value is not None and value not in AUTO_SCALING_SIZES[provider]:
                         raise ApiError(400, "INVALID_ENUM_VALUE", f"An invalid enumeration value {value} was specified.", [value])
                 new_cfg = {
                     "providerName": provider,
@@ -527,9 +635,10 @@ class AtlasEmulator:
             "groupId": gid,
             "name": name,
             "clusterType": cluster_type,
-            "createDate": _now_iso(),
+            "createDate": _iso(self.clock.now()),
             "mongoDBMajorVersion": major,
             "mongoDBVersion": major + ".4",
+            "featureCompatibilityVersion": major,
             "versionReleaseSystem": "LTS",
             "backupEnabled": bool(body.get("backupEnabled", False)),
             "pitEnabled": bool(body.get("pitEnabled", False)),
@@ -547,6 +656,14 @@ class AtlasEmulator:
     def update_cluster(self, cluster, body):
         if cluster["stateName"] == "DELETING":
             raise ApiError(400, "CLUSTER_ALREADY_REQUESTED_DELETION", "Cluster {} is being deleted.".format(cluster["name"]))
+        others = sorted(k for k in body if k not in ("paused", "name") and body[k] != cluster.get(k))
+        if cluster["paused"] and body.get("paused") is not False and others:
+            detail = "Cluster {} is paused; resume it before changing {}.".format(cluster["name"], ", ".join(others))
+            raise ApiError(409, "CANNOT_UPDATE_PAUSED_CLUSTER", detail)
+        if cluster["paused"] and body.get("paused") is False and others:
+            raise ApiError(400, "CANNOT_RESUME_AND_UPDATE_CLUSTER", "Resume cluster {} on its own before other changes.".format(cluster["name"]))
+        if "mongoDBMajorVersion" in body:
+            self._check_major_change(cluster, body["mongoDBMajorVersion"])
         simple = {
             "backupEnabled": bool,
             "pitEnabled": bool,
@@ -556,6 +673,7 @@ class AtlasEmulator:
         changed_hardware = False
         for key, value in body.items():
             if key in simple:
+                changed_hardware = changed_hardware or (key == "paused" and bool(value) != cluster["paused"])
                 cluster[key] = simple[key](value)
             elif key == "tags":
                 cluster["tags"] = _check_tags(value)
@@ -565,6 +683,8 @@ class AtlasEmulator:
                 changed_hardware = changed_hardware or value != cluster["mongoDBMajorVersion"]
                 cluster["mongoDBMajorVersion"] = value
                 cluster["mongoDBVersion"] = value + ".4"
+                cluster["featureCompatibilityVersion"] = value
+                cluster.pop("featureCompatibilityVersionExpirationDate", None)
             elif key == "clusterType":
                 if value not in CLUSTER_TYPES:
                     raise ApiError(400, "INVALID_ENUM_VALUE", f"An invalid enumeration value {value} was specified.", [value])
@@ -580,6 +700,22 @@ class AtlasEmulator:
             cluster["stateName"] = "UPDATING"
             cluster["_ready_at"] = self._ready_at()
         return cluster
+
+    @staticmethod
+    def _check_major_change(cluster, value):
+        """One major version up at a time; down one only while the FCV is pinned to it (the specification's rules)."""
+        if value not in MAJOR_VERSIONS:
+            raise ApiError(400, "INVALID_ENUM_VALUE", f"An invalid enumeration value {value} was specified.", [value])
+        have = cluster["mongoDBMajorVersion"]
+        step = int(value.split(".")[0]) - int(have.split(".")[0])
+        pinned = cluster.get("featureCompatibilityVersionExpirationDate") and cluster.get("featureCompatibilityVersion") == value
+        if step > 1 or step < -1 or (step == -1 and not pinned):
+            raise ApiError(
+                400,
+                "INVALID_MONGODB_VERSION_CHANGE",
+                f"Cannot change MongoDB major version from {have} to {value}: upgrade one major version at a time, downgrade only to a pinned FCV.",
+                [have, value],
+            )
 
     def _public_cluster(self, cluster):
         out = {k: json.loads(json.dumps(v)) for k, v in cluster.items() if not k.startswith("_")}
@@ -640,7 +776,7 @@ class AtlasEmulator:
             if not role.get("roleName") or not role.get("databaseName"):
                 raise ApiError(400, "INVALID_ATTRIBUTE", "Invalid attribute roles specified.", ["roles"])
         for scope in body.get("scopes", []):
-            if scope.get("type") not in ("CLUSTER", "DATA_LAKE"):
+            if scope.get("type") not in FACTS.DATABASE_USER_SCOPE_TYPES:
                 raise ApiError(400, "INVALID_ENUM_VALUE", "An invalid enumeration value {} was specified.".format(scope.get("type")), [scope.get("type")])
         for key in ("roles", "scopes", "labels", "description", "awsIAMType", "x509Type", "ldapAuthType"):
             if key in body:
@@ -685,12 +821,18 @@ class AtlasEmulator:
         return user
 
     def update_user(self, user, body):
+        missing = [key for key in FACTS.DATABASE_USER_REQUIRED if key not in body]
+        if missing:
+            raise ApiError(400, "MISSING_ATTRIBUTE", f"The required attribute {missing[0]} was not specified.", missing[:1])
+        if body["username"] != user["username"] or body["databaseName"] != user["databaseName"]:
+            raise ApiError(400, "INVALID_ATTRIBUTE", "username and databaseName must name the user in the path.", ["username"])
         self._check_user_fields(user, body)
         return user
 
     @staticmethod
     def _public_user(user):
-        return {k: json.loads(json.dumps(v)) for k, v in user.items() if not k.startswith("_") and k != "password"}
+        # groupId and password are writeOnly in the specification: never answered.
+        return {k: json.loads(json.dumps(v)) for k, v in user.items() if not k.startswith("_") and k not in ("password", "groupId")}
 
     # ------------------------------------------------------------ access list
     def route_access(self, method, gid, rest, query, body):
@@ -724,20 +866,36 @@ class AtlasEmulator:
                 return 204, None
         raise ApiError(404, "RESOURCE_NOT_FOUND", "Cannot find resource.")
 
-    @staticmethod
-    def _access_entry(gid, item):
+    def _access_entry(self, gid, item):
         given = [k for k in ("cidrBlock", "ipAddress", "awsSecurityGroup") if item.get(k)]
         if len(given) != 1:
             raise ApiError(400, "INVALID_ATTRIBUTE", "Each entry needs exactly one of cidrBlock, ipAddress or awsSecurityGroup.")
+        patterns = {
+            "ipAddress": FACTS.ACCESS_LIST_IP_ADDRESS_PATTERN,
+            "cidrBlock": FACTS.ACCESS_LIST_CIDR_BLOCK_PATTERN,
+            "awsSecurityGroup": FACTS.ACCESS_LIST_SECURITY_GROUP_PATTERN,
+        }
+        if not re.search(patterns[given[0]], item[given[0]]):
+            raise ApiError(400, "INVALID_ATTRIBUTE", f"Invalid attribute {given[0]} specified.", [given[0]])
+        if len(item.get("comment") or "") > FACTS.ACCESS_LIST_COMMENT_MAX_LENGTH:
+            raise ApiError(400, "INVALID_ATTRIBUTE", "Invalid attribute comment specified.", ["comment"])
         entry = {"groupId": gid, "comment": item.get("comment", "")}
         if item.get("deleteAfterDate"):
+            try:
+                when = datetime.datetime.fromisoformat(item["deleteAfterDate"].replace("Z", "+00:00"))
+            except ValueError:
+                raise ApiError(400, "INVALID_ATTRIBUTE", "Invalid attribute deleteAfterDate specified.", ["deleteAfterDate"]) from None
+            now = self.clock.now()
+            if item.get("awsSecurityGroup") or not now < when <= now + datetime.timedelta(days=7):
+                raise ApiError(400, "INVALID_DELETE_AFTER_DATE", "deleteAfterDate must be later than now and at most one week ahead.", ["deleteAfterDate"])
             entry["deleteAfterDate"] = item["deleteAfterDate"]
         if item.get("awsSecurityGroup"):
-            if not re.match(r"^sg-[0-9a-f]{8,17}$", item["awsSecurityGroup"]):
+            if not re.match(r"^([0-9]{12}/)?sg-[0-9a-f]{8,17}$", item["awsSecurityGroup"]):
                 raise ApiError(400, "INVALID_ATTRIBUTE", "Invalid security group {}.".format(item["awsSecurityGroup"]), [item["awsSecurityGroup"]])
             entry["awsSecurityGroup"] = item["awsSecurityGroup"]
             return item["awsSecurityGroup"], entry
         value = item.get("cidrBlock") or item.get("ipAddress")
+        value = value.replace("%2F", "/").replace("%2f", "/")
         try:
             if item.get("cidrBlock"):
                 network = ipaddress.ip_network(value, strict=True)
@@ -746,9 +904,10 @@ class AtlasEmulator:
                 network = ipaddress.ip_network(f"{address}/{address.max_prefixlen}")
         except ValueError:
             raise ApiError(400, "INVALID_IP_ADDRESS_OR_CIDR_NOTATION", f"The address {value} must be in valid IP address or CIDR notation.", [value]) from None
-        entry["cidrBlock"] = str(network)
+        # Answered in the form the specification's patterns describe: IPv6 with all eight groups.
+        entry["cidrBlock"] = f"{_full_address(network.network_address)}/{network.prefixlen}"
         if network.prefixlen == network.max_prefixlen:
-            entry["ipAddress"] = str(network.network_address)
+            entry["ipAddress"] = _full_address(network.network_address)
         return str(network), entry
 
     # ------------------------------------------------------------ private endpoints
@@ -801,12 +960,13 @@ class AtlasEmulator:
         if provider != "AWS":
             raise ApiError(400, "INVALID_ENUM_VALUE", f"An invalid enumeration value {provider} was specified.", [provider])
         region = str(body.get("region", "")).upper().replace("-", "_")
-        if region not in AWS_REGIONS:
+        if region not in REGIONS["AWS"]:
             raise ApiError(400, "INVALID_REGION", "Invalid region {} for provider AWS.".format(body.get("region")), [body.get("region")])
         for service in self.state.services.values():
             if service["groupId"] == gid and service["regionName"] == region and service["status"] != "DELETING":
+                # 400, not 409: the specification declares no 409 answer for this operation.
                 raise ApiError(
-                    409,
+                    400,
                     "PRIVATE_ENDPOINT_SERVICE_ALREADY_EXISTS_FOR_REGION",
                     f"A private endpoint service already exists for region {region}.",
                     [region],
@@ -820,8 +980,6 @@ class AtlasEmulator:
             "cloudProvider": "AWS",
             "regionName": region,
             "status": "INITIATING",
-            "endpointServiceName": None,
-            "errorMessage": None,
             "interfaceEndpoints": [],
         }
         self.state.services[service["id"]] = service
@@ -829,17 +987,17 @@ class AtlasEmulator:
 
     def create_endpoint(self, service, body):
         endpoint_id = body.get("id")
-        if not isinstance(endpoint_id, str) or not re.match(r"^vpce-[0-9a-f]{8,17}$", endpoint_id):
+        if not isinstance(endpoint_id, str) or not re.match(FACTS.AWS_INTERFACE_ENDPOINT_ID_PATTERN, endpoint_id):
             raise ApiError(400, "INVALID_ATTRIBUTE", f"Invalid interface endpoint id {endpoint_id}.", [endpoint_id])
-        if service["status"] != "AVAILABLE":
+        if service["status"] not in ("AVAILABLE", "WAITING_FOR_USER"):
             raise ApiError(400, "PRIVATE_ENDPOINT_SERVICE_NOT_READY", "Private endpoint service {} is not AVAILABLE yet.".format(service["id"]))
         if endpoint_id in service["_endpoints"]:
             raise ApiError(409, "PRIVATE_ENDPOINT_ALREADY_EXISTS", f"Interface endpoint {endpoint_id} is already registered.", [endpoint_id])
         endpoint = {
+            "cloudProvider": "AWS",
             "interfaceEndpointId": endpoint_id,
             "connectionStatus": "PENDING_ACCEPTANCE",
             "deleteRequested": False,
-            "errorMessage": None,
             "_ready_at": self._ready_at(),
         }
         service["_endpoints"][endpoint_id] = endpoint
@@ -851,9 +1009,14 @@ class AtlasEmulator:
         return {k: json.loads(json.dumps(v)) for k, v in service.items() if not k.startswith("_") and k != "groupId"}
 
     # ------------------------------------------------------------ fault injection
-    def pick_fault(self, is_token):
+    def pick_fault(self, is_token, method=None, path=None):
+        """(kind, Retry-After value, after_write) for this request, or None. The schedule wins over the rate."""
         with self.lock:
             faults = dict(self.faults)
+            if not is_token and self.schedule:
+                scheduled = self._scheduled_fault(method, path)
+                if scheduled is not None:
+                    return scheduled[0], faults["retry_after"], scheduled[1]
             if faults["rate"] <= 0 or (is_token and not faults["include_token"]):
                 return None
             if self.random.random() >= faults["rate"]:
@@ -861,7 +1024,15 @@ class AtlasEmulator:
             kinds = list(faults["statuses"])
             if faults["drop"]:
                 kinds.extend(["drop_before", "drop_after"])
-            return self.random.choice(kinds), faults["retry_after"]
+            return self.random.choice(kinds), faults["retry_after"], False
+
+    def rate_limit_headers(self):
+        """RateLimit-Limit / RateLimit-Remaining as the specification describes them (a fixed window per minute)."""
+        window = int(self.clock.monotonic() // 60)
+        if self._window != window:
+            self._window, self._window_count = window, 0
+        self._window_count += 1
+        return {"RateLimit-Limit": str(RATE_LIMIT), "RateLimit-Remaining": str(max(0, RATE_LIMIT - self._window_count))}
 
 
 def _strip_private(item):
@@ -877,6 +1048,12 @@ def _check_tags(tags):
             raise ApiError(400, "INVALID_ATTRIBUTE", "Invalid attribute tags specified.", ["tags"])
         out.append({"key": str(tag["key"]), "value": str(tag["value"])})
     return out
+
+
+def _full_address(address):
+    if address.version == 6:
+        return ":".join(f"{int(group, 16):x}" for group in address.exploded.split(":"))
+    return str(address)
 
 
 def _access_key_from_path(value):
@@ -927,6 +1104,20 @@ def _make_handler(emulator):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
 
+        def _observe(self, raw_path, body, status, headers, payload, mtype):
+            if emulator.observer is None or not urllib.parse.urlsplit(raw_path).path.startswith(API_PREFIX + "/"):
+                return
+            request = {"method": self.command, "path": raw_path, "headers": dict(self.headers.items()), "body": body}
+            response = {"status": status, "headers": dict(headers or {}, **({"Content-Type": mtype} if payload is not None else {})), "body": payload}
+            emulator.observer(request, response)
+
+        def _fault_answer(self, kind, retry_after):
+            headers = dict(emulator.rate_limit_headers())
+            if kind in (429, 503) and retry_after is not None:
+                headers["Retry-After"] = str(retry_after)
+            code = {429: "RATE_LIMITED", 503: "SERVICE_UNAVAILABLE"}.get(kind, "UNEXPECTED_ERROR")
+            return ApiError(kind, code, f"Injected fault {kind}.", headers=headers)
+
         def _handle(self):
             raw_path = self.path
             parsed = urllib.parse.urlsplit(raw_path)
@@ -938,30 +1129,40 @@ def _make_handler(emulator):
                 record["control"] = True
                 return self._control(parsed.path, body)
             is_token = parsed.path == "/api/oauth/token"
-            fault = emulator.pick_fault(is_token) if (is_token or parsed.path.startswith(API_PREFIX + "/")) else None
+            is_api = parsed.path.startswith(API_PREFIX + "/")
+            fault = emulator.pick_fault(is_token, self.command, parsed.path[len(API_PREFIX) :]) if (is_token or is_api) else None
+            after_write = None
             if fault is not None:
-                kind, retry_after = fault
-                record["fault"] = kind
+                kind, retry_after, after = fault
+                record["fault"] = kind if not after else f"{kind}_after_write"
                 if kind == "drop_before":
                     return self._drop()
-                if kind != "drop_after":
-                    headers = {"Retry-After": str(retry_after)} if kind == 429 and retry_after is not None else {}
-                    err = ApiError(kind, "RATE_LIMITED" if kind == 429 else "UNEXPECTED_ERROR", f"Injected fault {kind}.", headers=headers)
+                if kind != "drop_after" and not after:
+                    err = self._fault_answer(kind, retry_after)
                     record["status"] = kind
-                    return self._send(kind, err.body(), headers)
+                    self._observe(raw_path, body, kind, err.headers, err.body(), "application/json")
+                    return self._send(kind, err.body(), err.headers)
+                after_write = kind
             try:
                 status, payload, mtype = self._route(raw_path, parsed, body, is_token)
+                headers = {}
             except ApiError as err:
-                status, payload, mtype = err.status, err.body(), "application/json"
-                record["status"] = status
+                status, payload, mtype, headers = err.status, err.body(), "application/json", dict(err.headers)
                 record["error_code"] = err.code
-                if fault is not None and fault[0] == "drop_after":
-                    return self._drop()
-                return self._send(status, payload, err.headers, mtype)
+            if is_api:
+                with emulator.lock:
+                    headers.update(emulator.rate_limit_headers())
             record["status"] = status
-            if fault is not None and fault[0] == "drop_after":
+            if after_write == "drop_after":
                 return self._drop()
-            return self._send(status, payload, None, mtype)
+            if after_write is not None:
+                # The request took effect; the answer the client gets is the gateway's error.
+                err = self._fault_answer(after_write, fault[1])
+                record["status"] = after_write
+                self._observe(raw_path, body, after_write, err.headers, err.body(), "application/json")
+                return self._send(after_write, err.body(), err.headers)
+            self._observe(raw_path, body, status, headers, payload, mtype)
+            return self._send(status, payload, headers, mtype)
 
         def _route(self, raw_path, parsed, body, is_token):
             with emulator.lock:
@@ -973,15 +1174,22 @@ def _make_handler(emulator):
                     raise ApiError(404, "RESOURCE_NOT_FOUND", f"Cannot find resource {parsed.path}.")
                 emulator.authenticate(self.command, raw_path, self.headers)
                 segments = [urllib.parse.unquote(s) for s in parsed.path[len(API_PREFIX) :].split("/") if s]
-                family = emulator.family_of(segments)
+                operation = find_operation(self.command, segments)
+                if operation is None:
+                    raise ApiError(404, "RESOURCE_NOT_FOUND", f"Cannot find resource {parsed.path}.")
+                versions = FACTS.OPERATIONS[operation]["versions"]
                 match = ACCEPT_PATTERN.search(self.headers.get("Accept", ""))
-                if not match or match.group(1) not in VERSIONS[family]:
+                if not match or match.group(1) not in versions:
                     raise ApiError(406, "INVALID_VERSION_DATE", "Invalid accept header or version date.")
                 version = match.group(1)
+                sunset = versions[version]
+                if sunset and emulator.clock.now().date() >= datetime.date.fromisoformat(sunset):
+                    raise ApiError(410, "VERSION_GONE", f"Version {version} of this resource was sunset on {sunset}.", [version])
                 payload = None
                 if self.command in ("POST", "PATCH", "PUT"):
                     ctype = self.headers.get("Content-Type", "")
-                    if "json" not in ctype:
+                    content = ACCEPT_PATTERN.search(ctype)
+                    if not content or content.group(1) != version:
                         raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"Unsupported Content-Type {ctype}.")
                     try:
                         payload = json.loads(body.decode("utf-8")) if body else {}
@@ -989,8 +1197,10 @@ def _make_handler(emulator):
                         raise ApiError(400, "INVALID_JSON", "Received JSON does not match expected format.") from None
                 emulator._advance()
                 query = urllib.parse.parse_qs(parsed.query)
-                status, _family, result = emulator.dispatch(self.command, segments, query, payload)
-                return status, result, f"application/vnd.atlas.{version}+json;charset=utf-8"
+                _status, _family, result = emulator.dispatch(self.command, segments, query, payload)
+                # The success status is the one the specification gives the operation (200, 201, 202 or 204).
+                status = FACTS.OPERATIONS[operation]["statuses"][0]
+                return status, result, f"application/vnd.atlas.{version}+json"
 
         def _control(self, path, body):
             try:

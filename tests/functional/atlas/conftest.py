@@ -3,14 +3,22 @@
 The emulator runs in this process on a random free loopback port (one per test session) and is reset
 before every test. Modules run in-process through their main() with the args ansible would send
 (fast), or as real `ansible` ad-hoc subprocesses so the AnsiballZ path is exercised too.
+
+Time is virtual for in-process modules: their waits and retry back-offs move the emulator's clock forward
+instead of sleeping. Every request the emulator receives and every answer it gives is validated against the
+published Atlas Admin API specification (../shared/atlas-openapi/) when that folder exists: a request the real
+API would refuse, or an answer it would never give, fails the test that caused it.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
 import sys
+import time
+import types
 from pathlib import Path
 
 import pytest
@@ -24,6 +32,10 @@ _spec = importlib.util.spec_from_file_location("atlas_emulator", ROOT / "tests" 
 atlas_emulator = importlib.util.module_from_spec(_spec)
 sys.modules["atlas_emulator"] = atlas_emulator
 _spec.loader.exec_module(atlas_emulator)
+_check_spec = importlib.util.spec_from_file_location("atlas_openapi_check", ROOT / "tests" / "emulators" / "atlas" / "openapi_check.py")
+openapi_check = importlib.util.module_from_spec(_check_spec)
+sys.modules["atlas_openapi_check"] = openapi_check
+_check_spec.loader.exec_module(openapi_check)
 
 from module_runner import run_cli, run_in_process  # noqa: E402 - after the sys.path set-up above
 
@@ -40,6 +52,11 @@ class ModuleRunner:
     def __init__(self, emulator):
         self.emulator = emulator
         self.auth = {"client_id": atlas_emulator.DEFAULT_CLIENT_ID, "client_secret": atlas_emulator.DEFAULT_CLIENT_SECRET}
+        self.expect_invalid = False
+
+    def expect_spec_violations(self):
+        """This test sends requests the real API refuses on purpose; at least one must be found invalid."""
+        self.expect_invalid = True
 
     def connection(self, **overrides):
         args = {"base_url": self.emulator.base_url}
@@ -65,6 +82,15 @@ class ModuleRunner:
 
 
 @pytest.fixture(scope="session")
+def spec_validator():
+    """The specification validator, or None (with the reason printed once) when ../shared/atlas-openapi is absent."""
+    if not openapi_check.spec_available():
+        print("atlas functional tests: " + openapi_check.skip_reason())
+        return None
+    return openapi_check.SpecValidator()
+
+
+@pytest.fixture(scope="session")
 def emulator():
     emu = atlas_emulator.AtlasEmulator(provisioning_delay=PROVISIONING_DELAY, seed=1234)
     emu.start()
@@ -78,12 +104,38 @@ def _fresh_emulator(emulator, monkeypatch):
         if name.startswith("MONGODB_ATLAS_"):
             monkeypatch.delenv(name)
     emulator.reset()
+    emulator.clock = atlas_emulator.Clock()
     emulator.configure(provisioning_delay=PROVISIONING_DELAY, token_ttl=3600)
     atlas_client._TOKEN_CACHE.clear()
-    # Keep retries quick in tests; the schedule itself is unit-tested.
-    monkeypatch.setattr(atlas_client, "DEFAULT_BACKOFF_BASE", 0.05)
-    monkeypatch.setattr(atlas_waiters, "DEFAULT_INITIAL_INTERVAL", 0.2)
+    # In-process modules sleep on the emulator's virtual clock: waits and back-offs cost no real time.
+    virtual = types.SimpleNamespace(sleep=emulator.clock.sleep, monotonic=emulator.clock.monotonic, time=time.time)
+    monkeypatch.setattr(atlas_client, "time", virtual)
+    monkeypatch.setattr(atlas_waiters, "time", virtual)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _spec_checked_traffic(emulator, spec_validator, request):
+    """Validate every exchange with the emulator against the specification; fail the test on any problem."""
+    problems = []
+
+    def observe(req, resp):
+        if spec_validator is None:
+            return
+        problems.extend(spec_validator.check_request(req["method"], req["path"], req["headers"], req["body"]))
+        body = resp["body"]
+        raw = None if body is None else json.dumps(body).encode()
+        problems.extend(spec_validator.check_response(req["method"], req["path"], resp["status"], resp["headers"], raw))
+
+    emulator.observer = observe
+    yield problems
+    emulator.observer = None
+    runner = request.node.funcargs.get("atlas")
+    if runner is not None and runner.expect_invalid:
+        if spec_validator is not None:
+            assert problems, "the test meant to send requests the specification refuses, but every request was valid"
+        return
+    assert not problems, "Atlas traffic the specification does not allow:\n" + "\n".join(problems[:20])
 
 
 @pytest.fixture

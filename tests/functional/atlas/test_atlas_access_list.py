@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 ENTRIES = [
     {"ip_address": "203.0.113.10", "comment": "NAT a"},
     {"cidr_block": "10.20.0.0/16", "comment": "VPC"},
@@ -43,7 +45,8 @@ def test_cidr_32_and_ip_are_the_same_entry(atlas, project):
 
 
 def test_absent_and_expiry(atlas, project):
-    entries = [{"cidr_block": "192.0.2.0/24", "comment": "support", "delete_after_date": "2031-01-31T12:00:00Z"}]
+    soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    entries = [{"cidr_block": "192.0.2.0/24", "comment": "support", "delete_after_date": soon}]
     atlas.run("atlas_access_list", {"project_id": project, "entries": entries})
     atlas.emulator.clear_requests()
     assert atlas.run("atlas_access_list", {"project_id": project, "entries": entries})["changed"] is False

@@ -135,12 +135,12 @@ def test_unknown_instance_size_fails_in_one_line(atlas, project):
     assert bad["failed"] is True
     assert "instance_size 'XL' is not an Atlas instance size" in bad["msg"]
     assert "\n" not in bad["msg"] and "Traceback" not in bad["msg"]
-    # Well-formed but not offered by Atlas: the API's INVALID_ENUM_VALUE answer is passed on in one line.
+    # Well-formed but not a size the specification lists for AWS: refused before any request.
     bad = atlas.run("atlas_cluster", _cluster_args(project, instance_size="M15"))
     assert bad["failed"] is True
-    assert "INVALID_ENUM_VALUE" in bad["msg"] and "M15" in bad["msg"]
+    assert "instance_size 'M15' is not an Atlas instance size of AWS" in bad["msg"]
     assert "\n" not in bad["msg"]
-    assert atlas.emulator.snapshot()["clusters"] == []
+    assert atlas.writes() == []
 
 
 def test_create_without_shape_fails(atlas, project):

@@ -29,7 +29,7 @@ def test_service_then_endpoint_then_connection_string(atlas, project):
     info = atlas.run("atlas_private_endpoint_info", {"project_id": project, "region": "eu-west-1"})
     assert [s["region_name"] for s in info["endpoint_services"]] == ["EU_WEST_1"]
     assert info["endpoint_services"][0]["endpoints"] == [
-        {"interface_endpoint_id": VPCE, "connection_status": "AVAILABLE", "delete_requested": False, "error_message": None}
+        {"cloud_provider": "AWS", "interface_endpoint_id": VPCE, "connection_status": "AVAILABLE", "delete_requested": False}
     ]
     assert atlas.run("atlas_private_endpoint_info", {"project_id": project, "region": "us-east-1"})["endpoint_services"] == []
 

@@ -189,6 +189,58 @@ def test_pagination_without_total_stops_on_short_page():
     assert len(transport.calls) == 2
 
 
+def test_pagination_ignores_an_underestimated_total_count():
+    # totalCount is an estimate (the specification says so): a third page with a next link still gets read.
+    pages = {
+        1: {"results": [{"n": 1}, {"n": 2}], "totalCount": 2, "links": [{"rel": "self"}, {"rel": "next"}]},
+        2: {"results": [{"n": 3}, {"n": 4}], "totalCount": 2, "links": [{"rel": "self"}, {"rel": "next"}]},
+        3: {"results": [{"n": 5}], "totalCount": 2, "links": [{"rel": "self"}]},
+    }
+
+    def handler(method, url, headers, body):
+        if url.endswith("/api/oauth/token"):
+            return 200, {}, json.dumps({"access_token": "t", "expires_in": 3600}).encode()
+        return 200, {}, json.dumps(pages[int(url.split("pageNum=")[1].split("&")[0])]).encode()
+
+    items = make_client(FakeTransport(handler=handler)).call_all("listGroups")
+    assert [i["n"] for i in items] == [1, 2, 3, 4, 5]
+
+
+def test_each_operation_sends_its_own_version_from_one_table():
+    transport = FakeTransport(handler=lambda m, u, h, b: (200, {}, b'{"access_token": "t"}') if "oauth" in u else (202, {}, b""))
+    client = make_client(transport)
+    client.call("deleteGroupCluster", groupId="p1", clusterName="c1")
+    client.call("updateGroupCluster", {"paused": False}, groupId="p1", clusterName="c1")
+    sent = [(c["method"], c["headers"]["Accept"]) for c in transport.calls if "oauth" not in c["url"]]
+    assert sent == [("DELETE", media_type("2023-02-01")), ("PATCH", media_type("2024-10-23"))]
+    assert atlas_client.OPERATION_VERSIONS["createGroupCluster"] == "2024-10-23"
+    # every version sent is one the specification lists for the operation, without a sunset date
+    for operation, version in atlas_client.OPERATION_VERSIONS.items():
+        assert atlas_client.OPERATIONS[operation]["versions"][version] is None, (operation, version)
+
+
+def test_a_retired_version_is_reported_with_operation_and_version():
+    gone = (410, {}, {"error": 410, "errorCode": "VERSION_GONE", "detail": "sunset", "reason": "Gone"})
+    client = make_client(FakeTransport([token_answer(), gone]))
+    with pytest.raises(AtlasApiError) as err:
+        client.call("updateGroupCluster", {"paused": False}, groupId="p1", clusterName="c1")
+    assert str(err.value).startswith("Atlas no longer serves version 2024-10-23 of operation updateGroupCluster (PATCH /groups/p1/clusters/c1): HTTP 410")
+    bad = (406, {}, {"error": 406, "errorCode": "INVALID_VERSION_DATE", "detail": "Invalid accept header", "reason": "Not Acceptable"})
+    client = make_client(FakeTransport([token_answer(), bad]))
+    with pytest.raises(AtlasApiError, match="does not accept version 2023-01-01 of operation getGroup"):
+        client.call("getGroup", groupId="p1")
+
+
+def test_only_the_listed_not_found_codes_mean_absent():
+    missing_project = (404, {}, {"error": 404, "errorCode": "GROUP_NOT_FOUND", "detail": "No group with ID p1 exists."})
+    client = make_client(FakeTransport([token_answer(), missing_project]))
+    with pytest.raises(AtlasApiError, match="GROUP_NOT_FOUND"):
+        client.call_or_none("getGroupCluster", ("CLUSTER_NOT_FOUND",), groupId="p1", clusterName="c1")
+    missing_cluster = (404, {}, {"error": 404, "errorCode": "CLUSTER_NOT_FOUND", "detail": "No cluster named c1"})
+    client = make_client(FakeTransport([token_answer(), missing_cluster]))
+    assert client.call_or_none("getGroupCluster", ("CLUSTER_NOT_FOUND",), groupId="p1", clusterName="c1") is None
+
+
 def test_token_is_cached_and_refreshed_before_expiry():
     clock = Clock()
     transport = FakeTransport([token_answer("tok-1", 3600), (200, {}, {}), (200, {}, {}), token_answer("tok-2", 3600), (200, {}, {})])
