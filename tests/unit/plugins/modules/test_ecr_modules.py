@@ -70,7 +70,7 @@ def run(module, args):
         (ecr_image, {"repository": "app", "tag": "dev", "gate": {"allowlist": [{"id": "CVE-1", "expires": "soon"}]}}, "expires must be a date as YYYY-MM-DD"),
         (ecr_image, {"repository": "app", "tag": "dev", "gate": {"allowlist": [{"id": "CVE-1"}]}}, "missing required arguments: expires"),
         (ecr_image, {"repository": "app"}, "one of the following is required: tag, digest"),
-        (ecr_image, {"repository": "app", "tag": "dev", "scan_timeout": -1}, "scan_timeout must be 0 or more seconds"),
+        (ecr_image, {"repository": "app", "tag": "dev", "scan_timeout": -1}, "scan_timeout must be between 0 and 86400 seconds (a day), got -1"),
         (ecr_image_info, {"repository": "app", "max_results": 0}, "max_results must be 1 or more"),
     ],
 )
