@@ -303,7 +303,9 @@ def check_mutability(api, repository, registry_id, moving):
     filters = [f["filter"] for f in repo.get("imageTagMutabilityExclusionFilters") or []]
     for step in moving:
         if images.tag_is_immutable(repo.get("imageTagMutability"), filters, step["tag"]):
-            raise EcrError(f"tag {step['tag']!r} in repository {repository!r} already points to {step['previous_digest']} and is immutable; promote to a new tag")
+            raise EcrError(
+                f"tag {step['tag']!r} in repository {repository!r} already points to {step['previous_digest']} and is immutable; promote to a new tag"
+            )
 
 
 def run(module, api):

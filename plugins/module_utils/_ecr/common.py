@@ -159,29 +159,31 @@ class EcrApi:
     def __init__(self, module, sleep=time.sleep):
         self.module = module
         self.sleep = sleep
-        self.ecr = self._client("ecr")
-        self._kms = None
-        self._sts = None
+        self._clients = {}
         self._account = None
 
-    def _client(self, service):
-        if BotocoreConfig is None:
-            return self.module.client(service)
-        # aws_config, merged after this, still wins for users who want botocore's retries back.
-        return self.module.client(service, config=BotocoreConfig(retries={"total_max_attempts": 1}))
+    def client(self, service):
+        """The boto3 client for a service, made on first use (bad input fails before any client exists)."""
+        if service not in self._clients:
+            if BotocoreConfig is None:
+                self._clients[service] = self.module.client(service)
+            else:
+                # aws_config, merged after this, still wins for users who want botocore's retries back.
+                self._clients[service] = self.module.client(service, config=BotocoreConfig(retries={"total_max_attempts": 1}))
+        return self._clients[service]
+
+    @property
+    def ecr(self):
+        return self.client("ecr")
 
     @property
     def kms(self):
-        if self._kms is None:
-            self._kms = self._client("kms")
-        return self._kms
+        return self.client("kms")
 
     def caller_account(self):
         """The account ID of the caller (STS GetCallerIdentity, once per run)."""
         if self._account is None:
-            if self._sts is None:
-                self._sts = self._client("sts")
-            self._account = self.call("get_caller_identity", "identify the caller's account", client=self._sts)["Account"]
+            self._account = self.call("get_caller_identity", "identify the caller's account", client=self.client("sts"))["Account"]
         return self._account
 
     def call(self, operation, action, missing=(), client=None, **params):

@@ -77,7 +77,6 @@ def validate_replication(rules, own_region):
                 raise EcrError(f"{where}.repository_prefixes: {prefix!r} must be 2-256 lowercase letters, digits, '.', '_', '-' and '/'")
 
 
-
 def replication_from_api(configuration):
     """API replication rules -> the module's shape, sorted so that comparison ignores order."""
     rules = []
@@ -254,7 +253,9 @@ def validate_cache_rules(rules):
         if not CACHE_PREFIX_RE.match(prefix):
             raise EcrError(f"{where}.prefix {prefix!r} must be 2-30 lowercase letters, digits and single '.', '_', '-' or '/' separators")
         if not UPSTREAM_URL_RE.match(rule["upstream_registry_url"]):
-            raise EcrError(f"{where}.upstream_registry_url {rule['upstream_registry_url']!r} must be a registry host name such as public.ecr.aws (no scheme, no path)")
+            raise EcrError(
+                f"{where}.upstream_registry_url {rule['upstream_registry_url']!r} must be a registry host name such as public.ecr.aws (no scheme, no path)"
+            )
         if rule.get("credential_arn") is not None and not CREDENTIAL_ARN_RE.match(rule["credential_arn"]):
             raise EcrError(f"{where}.credential_arn must be the ARN of a Secrets Manager secret whose name starts with ecr-pullthroughcache/")
         if rule.get("custom_role_arn") is not None and not ROLE_ARN_RE.match(rule["custom_role_arn"]):

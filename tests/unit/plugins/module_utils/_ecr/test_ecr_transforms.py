@@ -44,10 +44,10 @@ def server_error(code, status=500):
 
 
 def fake_api(client):
-    api = common.EcrApi.__new__(common.EcrApi)
-    api.ecr = client
-    api.sleeps = []
-    api.sleep = api.sleeps.append
+    sleeps = []
+    api = common.EcrApi(module=None, sleep=sleeps.append)
+    api._clients["ecr"] = client  # pylint: disable=protected-access
+    api.sleeps = sleeps
     return api
 
 
