@@ -9,7 +9,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, ReadTimeoutError
 
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr import common
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr import common, images
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import EcrError
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.images import tag_is_immutable
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.kms import is_key_arn
@@ -344,3 +344,55 @@ def test_key_arns_need_no_lookup():
     assert not is_key_arn("arn:aws:kms:eu-west-1:111122223333:alias/ecr")
     assert not is_key_arn("alias/ecr")
     assert not is_key_arn("1234abcd-12ab-34cd-56ef-1234567890ab")
+
+
+class TestReadForPromotion:
+    """One BatchGetImage answers for the manifest and every target tag, in ECR's shape and in moto's."""
+
+    SOURCE = "sha256:" + "a" * 64
+    OTHER = "sha256:" + "b" * 64
+
+    def image(self, digest, tag=None):
+        image_id = {"imageDigest": digest}
+        if tag:
+            image_id["imageTag"] = tag
+        return {"imageId": image_id, "imageManifest": f"manifest of {digest}", "imageManifestMediaType": "application/vnd.oci.image.manifest.v1+json"}
+
+    def read(self, answer, tags):
+        client = FakeClient([answer])
+        result = images.read_for_promotion(fake_api(client), "app", None, self.SOURCE, tags)
+        operation, params = client.requests[0]
+        assert operation == "batch_get_image"
+        assert params["imageIds"] == [{"imageDigest": self.SOURCE}] + [{"imageTag": tag} for tag in tags]
+        return result
+
+    def test_ecr_echoes_each_tag_asked_for(self):
+        # ECR's order need not match the request when every answer names its tag.
+        answer = {
+            "images": [self.image(self.OTHER, "prod"), self.image(self.SOURCE)],
+            "failures": [{"imageId": {"imageTag": "prod-1.0.0"}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}],
+        }
+        manifest, media_type, current = self.read(answer, ["prod-1.0.0", "prod"])
+        assert manifest == f"manifest of {self.SOURCE}"
+        assert media_type == "application/vnd.oci.image.manifest.v1+json"
+        assert current == {"prod-1.0.0": None, "prod": self.OTHER}
+
+    def test_moto_answers_in_request_order_with_another_tag_of_the_image(self):
+        # moto echoes the image's own last tag, not the tag asked for: the position tells them apart.
+        answer = {"images": [self.image(self.SOURCE, "dev"), self.image(self.OTHER, "latest"), self.image(self.OTHER, "latest")], "failures": []}
+        _manifest, _media_type, current = self.read(answer, ["staging", "latest"])
+        assert current == {"staging": self.OTHER, "latest": self.OTHER}
+
+    def test_other_failures_and_a_missing_source_fail_in_one_line(self):
+        answer = {
+            "images": [],
+            "failures": [
+                {"imageId": {"imageDigest": self.SOURCE}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"},
+                {"imageId": {"imageTag": "v1"}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"},
+            ],
+        }
+        with pytest.raises(EcrError, match=r"^could not read the manifest of app@sha256:a+: sha256:a+: ImageNotFound: Requested image not found$"):
+            self.read(answer, ["v1"])
+        kms = {"images": [self.image(self.SOURCE)], "failures": [{"imageId": {"imageTag": "v1"}, "failureCode": "KmsError", "failureReason": "key disabled"}]}
+        with pytest.raises(EcrError, match="v1: KmsError: key disabled"):
+            self.read(kms, ["v1"])
