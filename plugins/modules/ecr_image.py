@@ -13,12 +13,15 @@ description:
   - Resolves an image tag to its digest, optionally waits for the vulnerability scan, applies a gate
     with per-severity thresholds and an allowlist whose entries expire, and promotes the image by
     pointing one or more new tags at the same digest.
-  - Promotion reads the image manifest with C(BatchGetImage) and writes it back under the new tag with
-    C(PutImage), passing the digest so ECR verifies it. No layer is downloaded or uploaded, and the
-    number of API calls does not depend on the size of the image.
+  - Promotion reads the image manifest and where every target tag points with one C(BatchGetImage) and
+    writes the manifest under each new tag with C(PutImage), passing the digest so ECR verifies it.
+    Nothing is read after the writes. No layer is downloaded or uploaded, and the number of API calls
+    does not depend on the size of the image (3 for one tag, 4 for two, 1 when every tag is in place).
   - A tag that already points to the digest is reported as unchanged. A tag that points to another
     image is moved when the repository allows it and fails with a clear message when the tag is
     immutable; in that case nothing is written.
+  - Every call is retried on throttling, HTTP 5xx and connection failures within a time budget; a tag
+    write whose answer was lost is recognised on the retry as done.
   - The gate runs before any tag is written, so an image that fails it is never promoted.
 author:
   - chatbot.platform maintainers (@chatbot-platform)
@@ -30,7 +33,7 @@ options:
     required: true
   registry_id:
     description:
-      - ID of the registry (AWS account) that holds the repository. Defaults to the caller's account.
+      - ID of the registry (the 12-digit AWS account ID) that holds the repository. Defaults to the caller's account.
     type: str
   tag:
     description:

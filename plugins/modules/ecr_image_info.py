@@ -22,7 +22,7 @@ options:
     required: true
   registry_id:
     description:
-      - ID of the registry (AWS account) that holds the repository. Defaults to the caller's account.
+      - ID of the registry (the 12-digit AWS account ID) that holds the repository. Defaults to the caller's account.
     type: str
   tag_status:
     description:
