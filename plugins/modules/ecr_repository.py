@@ -22,7 +22,7 @@ description:
   - Only the settings that are given are read, and nothing is read back after a write; the result is
     built from the answers of the writes.
   - Every call is retried with jittered back-off on throttling, HTTP 5xx and connection failures, within
-    a time budget. A create whose answer was lost is not an error on the retry: the repository that
+    a time budget. A create whose answer was lost is not an error on the retry; the repository that
     attempt created is adopted and brought in line like any existing one.
 author:
   - chatbot.platform maintainers (@chatbot-platform)

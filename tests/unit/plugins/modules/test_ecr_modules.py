@@ -22,7 +22,10 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.chatbot.platform.plugins.modules import ecr_image, ecr_image_info, ecr_registry, ecr_repository
 
 CONN = {"region": "eu-west-1", "access_key": "AKIDEXAMPLE", "secret_key": "not-a-real-secret", "endpoint_url": "http://127.0.0.1:9"}
-REPO, IMAGE, INFO, REG = ecr_repository, ecr_image, ecr_image_info, ecr_registry
+REPO = ecr_repository
+IMAGE = ecr_image
+INFO = ecr_image_info
+REG = ecr_registry
 R = {"name": "app"}
 I = {"repository": "app", "tag": "dev"}  # noqa: E741 - one letter like the others, for the table's width
 N = {"repository": "app"}
