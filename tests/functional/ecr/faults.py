@@ -134,7 +134,7 @@ class FaultProxy:
             def forward(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 target = self.headers.get("X-Amz-Target") or ""
-                prefix, _, operation = target.partition(".")
+                prefix, _dot, operation = target.partition(".")
                 kind = None
                 if prefix in faulted:
                     with proxy.lock:
