@@ -13,12 +13,15 @@ description:
   - Resolves an image tag to its digest, optionally waits for the vulnerability scan, applies a gate
     with per-severity thresholds and an allowlist whose entries expire, and promotes the image by
     pointing one or more new tags at the same digest.
-  - Promotion reads the image manifest with C(BatchGetImage) and writes it back under the new tag with
-    C(PutImage), passing the digest so ECR verifies it. No layer is downloaded or uploaded, and the
-    number of API calls does not depend on the size of the image.
+  - Promotion reads the image manifest and where every target tag points with one C(BatchGetImage) and
+    writes the manifest under each new tag with C(PutImage), passing the digest so ECR verifies it.
+    Nothing is read after the writes. No layer is downloaded or uploaded, and the number of API calls
+    does not depend on the size of the image (3 for one tag, 4 for two, 1 when every tag is in place).
   - A tag that already points to the digest is reported as unchanged. A tag that points to another
     image is moved when the repository allows it and fails with a clear message when the tag is
     immutable; in that case nothing is written.
+  - Every call is retried on throttling, HTTP 5xx and connection failures within a time budget; a tag
+    write whose answer was lost is recognised on the retry as done.
   - The gate runs before any tag is written, so an image that fails it is never promoted.
 author:
   - chatbot.platform maintainers (@chatbot-platform)
@@ -30,7 +33,7 @@ options:
     required: true
   registry_id:
     description:
-      - ID of the registry (AWS account) that holds the repository. Defaults to the caller's account.
+      - ID of the registry (the 12-digit AWS account ID) that holds the repository. Defaults to the caller's account.
     type: str
   tag:
     description:
@@ -62,7 +65,7 @@ options:
     default: false
   scan_timeout:
     description:
-      - Seconds to wait for the scan with O(wait_for_scan=true).
+      - Seconds to wait for the scan with O(wait_for_scan=true), from V(0) to V(86400) (a day).
     type: int
     default: 900
   gate:
@@ -244,7 +247,16 @@ import datetime
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr import images
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr import repositories as repos
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import DIGEST_RE, IMAGE_TAG_RE, EcrApi, EcrError, warn
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import (
+    DIGEST_RE,
+    IMAGE_TAG_RE,
+    EcrApi,
+    EcrError,
+    connection_argument_spec,
+    validate_registry_id,
+    validate_repository_name,
+    warn,
+)
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.gate import (
     evaluate_gate,
     extract_findings,
@@ -258,14 +270,19 @@ def utc_today():
     return datetime.datetime.now(datetime.timezone.utc).date()
 
 
+MAX_SCAN_TIMEOUT = 86400
+
+
 def validate(params):
+    validate_repository_name(params["repository"], "repository")
+    validate_registry_id(params["registry_id"])
     for tag in [params["tag"], *params["promote_tags"]]:
         if tag is not None and not IMAGE_TAG_RE.match(tag):
             raise EcrError(f"{tag!r} is not a valid image tag (1-300 letters, digits, '_', '.', '-'; not starting with '.' or '-')")
     if params["digest"] is not None and not DIGEST_RE.match(params["digest"]):
         raise EcrError(f"digest {params['digest']!r} is not an image digest such as sha256:<64 hex characters>")
-    if params["scan_timeout"] < 0:
-        raise EcrError("scan_timeout must be 0 or more seconds")
+    if not 0 <= params["scan_timeout"] <= MAX_SCAN_TIMEOUT:
+        raise EcrError(f"scan_timeout must be between 0 and {MAX_SCAN_TIMEOUT} seconds (a day), got {params['scan_timeout']}")
     if params["gate"] is not None:
         parse_thresholds(params["gate"]["max_findings"])
         parse_allowlist(params["gate"]["allowlist"], utc_today())
@@ -280,6 +297,18 @@ def read_scan(module, api, repository, registry_id, digest):
         images.start_scan(api, repository, registry_id, digest)
         scan = images.get_scan(api, repository, registry_id, digest)
     return scan
+
+
+def check_mutability(api, repository, registry_id, moving):
+    repo = repos.get_repository(api, repository, registry_id)
+    if repo is None:
+        raise EcrError(f"repository {repository!r} was not found")
+    filters = [f["filter"] for f in repo.get("imageTagMutabilityExclusionFilters") or []]
+    for step in moving:
+        if images.tag_is_immutable(repo.get("imageTagMutability"), filters, step["tag"]):
+            raise EcrError(
+                f"tag {step['tag']!r} in repository {repository!r} already points to {step['previous_digest']} and is immutable; promote to a new tag"
+            )
 
 
 def run(module, api):
@@ -312,30 +341,29 @@ def run(module, api):
             raise EcrError(gate_failure_message(summary, ref), gate=summary, scan=result.get("scan"), image=images.image_view(detail))
 
     current_tags = set(detail.get("imageTags") or [])
+    wanted = list(dict.fromkeys(params["promote_tags"]))
+    targets = [tag for tag in wanted if tag not in current_tags]
     plan = []
-    repo = None
-    for tag in dict.fromkeys(params["promote_tags"]):
-        if tag in current_tags:
-            result["unchanged_tags"].append(tag)
-            continue
-        existing = images.describe_image(api, repository, registry_id, tag=tag)
-        previous = existing["imageDigest"] if existing else None
-        if previous is not None:
-            if repo is None:
-                repo = repos.get_repository(api, repository, registry_id)
-            filters = [f["filter"] for f in repo.get("imageTagMutabilityExclusionFilters") or []]
-            if images.tag_is_immutable(repo.get("imageTagMutability"), filters, tag):
-                raise EcrError(f"tag {tag!r} in repository {repository!r} already points to {previous} and is immutable; promote to a new tag")
-        plan.append({"tag": tag, "previous_digest": previous})
+    if targets:
+        # One read for the manifest and where every target tag points now; no read after the writes.
+        manifest, media_type, previous = images.read_for_promotion(api, repository, registry_id, digest, targets)
+        plan = [{"tag": tag, "previous_digest": previous[tag]} for tag in targets if previous[tag] != digest]
+        moving = [step for step in plan if step["previous_digest"]]
+        # ECR refuses to move an immutable tag, and a single moving tag is written first, so a refusal leaves
+        # nothing written. Two or more moving tags (or check mode, which must predict) need the repository's
+        # mutability settings first, so a refused second tag cannot leave the first one moved.
+        if len(moving) > 1 or (moving and module.check_mode):
+            check_mutability(api, repository, registry_id, moving)
+    result["unchanged_tags"] = [tag for tag in wanted if tag not in {step["tag"] for step in plan}]
 
     if plan:
         result["changed"] = True
         result["promoted"] = plan
         if not module.check_mode:
-            manifest, media_type = images.get_manifest(api, repository, registry_id, digest)
-            for step in plan:
+            for step in sorted(plan, key=lambda step: step["previous_digest"] is None):
                 images.put_tag(api, repository, registry_id, step["tag"], manifest, media_type, digest)
-            detail = images.describe_image(api, repository, registry_id, digest=digest) or detail
+            # What the writes did is known from their answers: the image now carries the promoted tags too.
+            detail = dict(detail, imageTags=sorted(current_tags | {step["tag"] for step in plan}))
     result["image"] = images.image_view(detail)
     if module._diff:
         result["diff"] = {
@@ -372,6 +400,7 @@ def main():
             ),
         ),
     )
+    argument_spec.update(connection_argument_spec())
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True, required_one_of=[["tag", "digest"]])
     try:
         result = run(module, EcrApi(module))

@@ -22,7 +22,7 @@ options:
     required: true
   registry_id:
     description:
-      - ID of the registry (AWS account) that holds the repository. Defaults to the caller's account.
+      - ID of the registry (the 12-digit AWS account ID) that holds the repository. Defaults to the caller's account.
     type: str
   tag_status:
     description:
@@ -47,7 +47,7 @@ options:
     elements: str
   pushed_within_days:
     description:
-      - Only images pushed within this many days.
+      - Only images pushed within this many days, from V(0) to V(36500).
     type: int
   max_results:
     description:
@@ -136,7 +136,39 @@ import datetime
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr import images
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import EcrApi, EcrError, wildcard_match
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import (
+    DIGEST_RE,
+    IMAGE_TAG_RE,
+    WILDCARD_FILTER_RE,
+    EcrApi,
+    EcrError,
+    connection_argument_spec,
+    validate_registry_id,
+    validate_repository_name,
+    wildcard_match,
+)
+
+MAX_PUSHED_WITHIN_DAYS = 36500
+
+
+def validate(params):
+    """Every option checked before any call, one line each."""
+    validate_repository_name(params["repository"], "repository")
+    validate_registry_id(params["registry_id"])
+    for tag in params["image_tags"] or []:
+        if not IMAGE_TAG_RE.match(tag):
+            raise EcrError(f"image_tags: {tag!r} is not a valid image tag (1-300 letters, digits, '_', '.', '-'; not starting with '.' or '-')")
+    for digest in params["image_digests"] or []:
+        if not DIGEST_RE.match(digest):
+            raise EcrError(f"image_digests: {digest!r} is not an image digest such as sha256:<64 hex characters>")
+    for pattern in params["tag_patterns"] or []:
+        if not WILDCARD_FILTER_RE.match(pattern):
+            raise EcrError(f"tag_patterns: {pattern!r} must be 1-128 letters, digits, '.', '_', '-' or '*'")
+    days = params["pushed_within_days"]
+    if days is not None and not 0 <= days <= MAX_PUSHED_WITHIN_DAYS:
+        raise EcrError(f"pushed_within_days must be between 0 and {MAX_PUSHED_WITHIN_DAYS} (100 years), got {days}")
+    if params["max_results"] is not None and params["max_results"] < 1:
+        raise EcrError(f"max_results must be 1 or more, got {params['max_results']}")
 
 
 def matches(view, params, now):
@@ -171,12 +203,11 @@ def main():
         pushed_within_days=dict(type="int"),
         max_results=dict(type="int"),
     )
+    argument_spec.update(connection_argument_spec())
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    for option in ("pushed_within_days", "max_results"):
-        if params[option] is not None and params[option] < (0 if option == "pushed_within_days" else 1):
-            module.fail_json(msg=f"{option} must be {'0' if option == 'pushed_within_days' else '1'} or more, got {params[option]}")
     try:
+        validate(params)
         api = EcrApi(module)
         api_status = None if params["tag_status"] == "any" else params["tag_status"].upper()
         details = images.list_image_details(api, params["repository"], params["registry_id"], api_status)

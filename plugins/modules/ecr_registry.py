@@ -19,8 +19,9 @@ description:
     are scanned on push or continuously.
   - Pull-through cache rules let clusters pull public images (for example from ECR Public or
     registry.k8s.io) through this registry.
-  - Settings are compared without regard to order. Every call is retried with back-off on throttling
-    and server errors.
+  - Settings are compared without regard to order. Every option is checked before the first call.
+    Every call is retried with jittered back-off on throttling, HTTP 5xx and connection failures, within a
+    time budget of about 20 seconds per call.
 author:
   - chatbot.platform maintainers (@chatbot-platform)
 options:
@@ -192,7 +193,7 @@ import copy
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr import registry as reg
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import EcrApi, EcrError
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import EcrApi, EcrError, connection_argument_spec
 
 
 def manage_replication(module, api, before, after, actions):
@@ -207,8 +208,8 @@ def manage_replication(module, api, before, after, actions):
 
 
 def manage_scanning(module, api, before, after, actions):
-    current = reg.get_scanning(api)
     desired = reg.scanning_from_params(module.params["scanning"])
+    current = reg.get_scanning(api)
     before["scanning"], after["scanning"] = current, desired
     if current != desired:
         actions.append((f"put scanning configuration ({desired['scan_type']})", lambda: reg.put_scanning(api, desired)))
@@ -216,18 +217,18 @@ def manage_scanning(module, api, before, after, actions):
 
 def manage_cache_rules(module, api, before, after, actions):
     current = reg.list_cache_rules(api)
-    wanted = {}
-    for rule in module.params["pull_through_cache_rules"]:
-        if rule["prefix"] in wanted:
-            raise EcrError(f"pull_through_cache_rules lists prefix {rule['prefix']!r} more than once")
-        wanted[rule["prefix"]] = rule
+    wanted = {rule["prefix"]: rule for rule in module.params["pull_through_cache_rules"]}
     before["pull_through_cache_rules"] = copy.deepcopy(current)
     result = copy.deepcopy(current)
     for prefix, rule in wanted.items():
         have = current.get(prefix)
         view = {key: rule.get(key) for key, _api_key in reg.CACHE_FIELDS}
         if have is None:
-            actions.append((f"create pull-through cache rule {prefix}", lambda rule=rule: reg.create_cache_rule(api, rule)))
+
+            def create(rule=rule, prefix=prefix):
+                result[prefix]["created_at"] = reg.create_cache_rule(api, rule)
+
+            actions.append((f"create pull-through cache rule {prefix}", create))
             result[prefix] = dict(view, created_at=None)
             continue
         differences = reg.cache_rule_differences(have, rule)
@@ -240,7 +241,7 @@ def manage_cache_rules(module, api, before, after, actions):
 
             def replace(rule=rule, prefix=prefix):
                 reg.delete_cache_rule(api, prefix)
-                reg.create_cache_rule(api, rule)
+                result[prefix]["created_at"] = reg.create_cache_rule(api, rule)
 
             actions.append((f"replace pull-through cache rule {prefix} ({', '.join(differences)} cannot be updated in place)", replace))
             merged["created_at"] = None
@@ -252,8 +253,20 @@ def manage_cache_rules(module, api, before, after, actions):
     after["pull_through_cache_rules"] = result
 
 
+def validate(module):
+    """Every option checked before the first call, so bad input fails at once and never waits on retries."""
+    params = module.params
+    if params["replication_rules"] is not None:
+        reg.validate_replication(params["replication_rules"], module.region)
+    if params["scanning"] is not None:
+        reg.scanning_from_params(params["scanning"])
+    if params["pull_through_cache_rules"] is not None:
+        reg.validate_cache_rules(params["pull_through_cache_rules"])
+
+
 def run(module, api):
     params = module.params
+    validate(module)
     before, after, actions = {}, {}, []
     if params["replication_rules"] is not None:
         manage_replication(module, api, before, after, actions)
@@ -262,10 +275,9 @@ def run(module, api):
     if params["pull_through_cache_rules"] is not None:
         manage_cache_rules(module, api, before, after, actions)
     if actions and not module.check_mode:
+        # The result comes from what the writes answered; nothing is read back.
         for _description, action in actions:
             action()
-        if params["pull_through_cache_rules"] is not None:
-            after["pull_through_cache_rules"] = reg.list_cache_rules(api)
     result = {"changed": bool(actions), "registry": after, "changes": [description for description, _action in actions]}
     if module._diff:
         result["diff"] = {"before": before, "after": after}
@@ -316,6 +328,7 @@ def main():
         ),
         purge_pull_through_cache_rules=dict(type="bool", default=False),
     )
+    argument_spec.update(connection_argument_spec())
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,

@@ -19,7 +19,11 @@ description:
   - Encryption cannot be changed once a repository exists. A request for different encryption fails
     with a message that says so instead of passing silently. KMS keys given as an alias or key ID are
     resolved to the key ARN before they are compared.
-  - Every call is retried with jittered back-off on throttling and server errors.
+  - Only the settings that are given are read, and nothing is read back after a write; the result is
+    built from the answers of the writes.
+  - Every call is retried with jittered back-off on throttling, HTTP 5xx and connection failures, within
+    a time budget. A create whose answer was lost is not an error on the retry; the repository that
+    attempt created is adopted and brought in line like any existing one.
 author:
   - chatbot.platform maintainers (@chatbot-platform)
 options:
@@ -31,7 +35,9 @@ options:
     aliases: [repository_name]
   registry_id:
     description:
-      - ID of the registry (AWS account) that holds the repository. Defaults to the caller's account.
+      - ID of the registry (the 12-digit AWS account ID) that holds the repository. Defaults to the caller's account.
+      - ECR creates repositories only in the caller's own registry, so a missing repository with another
+        account's O(registry_id) fails with a message instead of being created.
     type: str
   state:
     description:
@@ -246,13 +252,16 @@ repository:
       type: dict
       sample: {type: KMS, kms_key: "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
     tags:
-      description: Repository tags.
+      description:
+        - Repository tags. Only when O(tags) is given; the module does not read what it does not manage.
       type: dict
     lifecycle_policy:
-      description: Lifecycle policy document, or null when there is none.
+      description:
+        - Lifecycle policy document, or null when there is none. Only when O(lifecycle_policy) or O(lifecycle_rules) is given.
       type: dict
     policy:
-      description: Repository policy document, or null when there is none.
+      description:
+        - Repository policy document, or null when there is none. Only when O(policy) or O(pull_account_ids) is given.
       type: dict
 """
 
@@ -260,15 +269,18 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr import repositories as repos
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import (
-    REPOSITORY_NAME_RE,
     WILDCARD_FILTER_RE,
     EcrApi,
     EcrError,
+    connection_argument_spec,
     load_json_document,
     partition_for_region,
+    validate_registry_id,
+    validate_repository_name,
+    validate_tags,
     warn,
 )
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr.kms import resolve_kms_key
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr.kms import resolve_kms_key, validate_key_reference
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.lifecycle import (
     build_lifecycle_policy,
     lifecycle_policies_differ,
@@ -353,13 +365,24 @@ def ensure_present(module, api):
     mutability, filters = validate_mutability(params)
     lifecycle = desired_lifecycle(params)
     policy = desired_policy(params, module.region)
+    tags = validate_tags(params["tags"])
     encryption = params["encryption"]
     if encryption and encryption["type"] == "AES256" and encryption.get("kms_key"):
         raise EcrError("encryption.kms_key only applies to the KMS and KMS_DSSE encryption types")
+    validate_key_reference((encryption or {}).get("kms_key"))
+    # Tags, lifecycle policy and repository policy each cost a read: only the ones given are read (and returned).
+    wanted = {"tags": NOT_MANAGED if tags is None else tags, "lifecycle_policy": lifecycle, "policy": policy}
+    managed = [key for key, value in wanted.items() if value is not NOT_MANAGED]
     kms_cache = {}
 
     repo = repos.get_repository(api, name, registry_id)
+    adopted = False
     if repo is None:
+        if registry_id is not None and registry_id != api.caller_account():
+            raise EcrError(
+                f"repository {name!r} does not exist in registry {registry_id}, and ECR creates repositories only in the caller's own registry "
+                f"({api.caller_account()}); leave registry_id out or run with credentials of account {registry_id}"
+            )
         create_mutability = mutability or "immutable"
         create_encryption = None
         if encryption:
@@ -383,20 +406,23 @@ def ensure_present(module, api):
             "image_tag_mutability_exclusion_filters": filters or [],
             "scan_on_push": scan_on_push,
             "encryption": create_encryption or {"type": "AES256", "kms_key": None},
-            "tags": params["tags"] or {},
-            "lifecycle_policy": None if lifecycle is NOT_MANAGED else lifecycle,
-            "policy": None if policy is NOT_MANAGED else policy,
         }
+        predicted.update({key: wanted[key] or ({} if key == "tags" else None) for key in managed})
         if module.check_mode:
             return True, None, predicted
-        created = repos.create_repository(api, name, registry_id, create_mutability, filters, scan_on_push, create_encryption, params["tags"])
-        if lifecycle not in (NOT_MANAGED, None):
-            repos.put_lifecycle_policy(api, name, registry_id, lifecycle)
-        if policy not in (NOT_MANAGED, None):
-            repos.set_repository_policy(api, name, registry_id, policy)
-        return True, None, repos.repository_state(api, created)
+        repo, adopted = repos.create_or_adopt_repository(api, name, registry_id, create_mutability, filters, scan_on_push, create_encryption, tags)
+        if not adopted:
+            if lifecycle not in (NOT_MANAGED, None):
+                repos.put_lifecycle_policy(api, name, registry_id, lifecycle)
+            if policy not in (NOT_MANAGED, None):
+                repos.set_repository_policy(api, name, registry_id, policy)
+            # Everything is known from what CreateRepository answered and what was written: no read after.
+            created = repos.repository_view(repo)
+            created.update({key: predicted[key] for key in managed})
+            return True, None, created
+        # Adopted (an earlier attempt whose answer was lost created it, or somebody else did): reconcile it.
 
-    current = repos.repository_state(api, repo)
+    current = repos.repository_state(api, repo, managed)
     registry_id = current["registry_id"] or registry_id
     check_encryption(api, current["encryption"], encryption, name, kms_cache)
     after = dict(current)
@@ -410,8 +436,8 @@ def ensure_present(module, api):
         actions.append(lambda: repos.put_scan_on_push(api, name, registry_id, params["scan_on_push"]))
         after["scan_on_push"] = params["scan_on_push"]
 
-    if params["tags"] is not None:
-        to_set, to_remove = compare_aws_tags(current["tags"], params["tags"], params["purge_tags"])
+    if tags is not None:
+        to_set, to_remove = compare_aws_tags(current["tags"], tags, params["purge_tags"])
         if to_set or to_remove:
             actions.append(lambda: repos.update_tags(api, current["arn"], to_set, to_remove))
             new_tags = {k: v for k, v in current["tags"].items() if k not in to_remove}
@@ -432,13 +458,15 @@ def ensure_present(module, api):
             actions.append(lambda: repos.set_repository_policy(api, name, registry_id, policy))
         after["policy"] = policy
 
+    before = None if adopted else current
     if not actions:
-        return False, current, current
+        return adopted, before, current
     if module.check_mode:
-        return True, current, after
+        return True, before, after
     for action in actions:
         action()
-    return True, current, repos.repository_state(api, repos.get_repository(api, name, registry_id))
+    # The writes answered without error, so the repository is now as ``after`` says: no read after the writes.
+    return True, before, after
 
 
 def ensure_absent(module, api):
@@ -446,7 +474,7 @@ def ensure_absent(module, api):
     repo = repos.get_repository(api, name, registry_id)
     if repo is None:
         return False, None, None
-    current = repos.repository_state(api, repo)
+    current = repos.repository_view(repo)
     if not module.params["force_delete"]:
         images = repos.count_images(api, name, current["registry_id"])
         if images:
@@ -493,16 +521,16 @@ def main():
         pull_account_ids=dict(type="list", elements="str"),
         force_delete=dict(type="bool", default=False),
     )
+    argument_spec.update(connection_argument_spec())
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         mutually_exclusive=[["lifecycle_policy", "lifecycle_rules"], ["policy", "pull_account_ids"]],
         required_by={"image_tag_mutability_exclusion_filters": "image_tag_mutability"},
     )
-    name = module.params["name"]
-    if not REPOSITORY_NAME_RE.match(name):
-        module.fail_json(msg=f"name {name!r} is not a valid repository name (2-256 lowercase letters, digits and . _ - / separators)")
     try:
+        validate_repository_name(module.params["name"])
+        validate_registry_id(module.params["registry_id"])
         api = EcrApi(module)
         if module.params["state"] == "present":
             changed, before, after = ensure_present(module, api)

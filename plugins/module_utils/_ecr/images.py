@@ -68,21 +68,51 @@ def image_view(detail):
     }
 
 
-def get_manifest(api, repository, registry_id, digest):
-    """The manifest (exact text and media type) of the image with this digest."""
+def read_for_promotion(api, repository, registry_id, digest, tags):
+    """One BatchGetImage for the manifest of ``digest`` and the digest each of ``tags`` points to now.
+
+    Returns (manifest, media type, {tag: current digest or None}). A tag that does not exist comes back
+    from ECR as a failure entry (ImageNotFound), not as an error.
+    """
+    image_ids = [{"imageDigest": digest}] + [{"imageTag": tag} for tag in tags]
     response = api.call(
         "batch_get_image",
-        f"read the manifest of {image_ref(repository, digest=digest)}",
+        f"read the manifest of {image_ref(repository, digest=digest)} and the tags {', '.join(tags)}",
         repositoryName=repository,
-        imageIds=[{"imageDigest": digest}],
+        imageIds=image_ids,
         acceptedMediaTypes=ACCEPTED_MEDIA_TYPES,
         **registry_kwargs(registry_id),
     )
-    for image in response.get("images") or []:
-        if image.get("imageId", {}).get("imageDigest") == digest and image.get("imageManifest"):
-            return image["imageManifest"], image.get("imageManifestMediaType")
-    reasons = "; ".join(f"{f.get('failureCode')}: {f.get('failureReason')}" for f in response.get("failures") or [])
-    raise EcrError(f"could not read the manifest of {image_ref(repository, digest=digest)}: {reasons or 'no image returned'}")
+    manifest = media_type = None
+    current = dict.fromkeys(tags)
+    images = response.get("images") or []
+    failures = response.get("failures") or []
+    missing = {(f.get("imageId") or {}).get("imageTag") for f in failures if f.get("failureCode") == "ImageNotFound"}
+    # ECR answers in the order asked, one image per id found; moto does not echo the tag asked for, so the
+    # position says which tag an answer belongs to, and an echoed tag (always true where given) overrides it.
+    found = [image_id for image_id in image_ids if image_id.get("imageTag") not in missing]
+    if len(found) == len(images):
+        for image_id, image in zip(found, images):
+            if "imageTag" in image_id:
+                current[image_id["imageTag"]] = (image.get("imageId") or {}).get("imageDigest")
+    for image in images:
+        image_id = image.get("imageId") or {}
+        if image_id.get("imageTag") in current:
+            current[image_id["imageTag"]] = image_id.get("imageDigest")
+        if image_id.get("imageDigest") == digest and image.get("imageManifest") and manifest is None:
+            manifest, media_type = image["imageManifest"], image.get("imageManifestMediaType")
+    problems = []
+    for failure in failures:
+        image_id = failure.get("imageId") or {}
+        if image_id.get("imageTag") in current and failure.get("failureCode") == "ImageNotFound":
+            continue
+        problems.append(f"{image_id.get('imageTag') or image_id.get('imageDigest')}: {failure.get('failureCode')}: {failure.get('failureReason')}")
+    unresolved = [tag for tag in tags if current[tag] is None and tag not in missing]
+    if unresolved:
+        problems.append(f"ECR's answer does not say where {', '.join(unresolved)} point(s)")
+    if manifest is None or problems:
+        raise EcrError(f"could not read the manifest of {image_ref(repository, digest=digest)}: {'; '.join(problems) or 'no image returned'}")
+    return manifest, media_type, current
 
 
 def tag_is_immutable(mutability, filters, tag):
@@ -99,7 +129,11 @@ def tag_is_immutable(mutability, filters, tag):
 
 
 def put_tag(api, repository, registry_id, tag, manifest, media_type, digest):
-    """Point ``tag`` at the image with ``digest`` by writing its manifest again: no layer moves."""
+    """Point ``tag`` at the image with ``digest`` by writing its manifest again: no layer moves.
+
+    Safe to repeat: when an earlier attempt took effect but its answer was lost, ECR answers the retry with
+    ImageAlreadyExistsException, and a look at the tag shows it already points to ``digest``.
+    """
     params = dict(repositoryName=repository, imageManifest=manifest, imageTag=tag, imageDigest=digest, **registry_kwargs(registry_id))
     if media_type:
         params["imageManifestMediaType"] = media_type
@@ -155,13 +189,19 @@ def get_scan(api, repository, registry_id, digest):
 
 
 def start_scan(api, repository, registry_id, digest):
-    api.call(
-        "start_image_scan",
-        f"start a scan of {image_ref(repository, digest=digest)}",
-        repositoryName=repository,
-        imageId={"imageDigest": digest},
-        **registry_kwargs(registry_id),
-    )
+    """Start a basic scan. Safe to repeat: ECR refuses a second scan of the same image within a day
+    (LimitExceededException), which is what a retry after a lost answer gets, so that answer counts as started."""
+    try:
+        api.call(
+            "start_image_scan",
+            f"start a scan of {image_ref(repository, digest=digest)}",
+            repositoryName=repository,
+            imageId={"imageDigest": digest},
+            **registry_kwargs(registry_id),
+        )
+    except EcrError as exc:
+        if exc.extra.get("error_code") != "LimitExceededException" or not exc.retried:
+            raise
 
 
 def wait_for_scan(api, repository, registry_id, digest, timeout, start=False, clock=time.monotonic, sleep=time.sleep):

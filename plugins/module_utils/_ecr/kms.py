@@ -10,6 +10,17 @@ import re
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import EcrError
 
 KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+# What KMS accepts as a KeyId: a key ID (multi-Region keys start with mrk-), a key ARN, alias/<name> or an alias ARN.
+KEY_REFERENCE_RE = re.compile(
+    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}"
+    r"|alias/[A-Za-z0-9/_-]{1,250}"
+    r"|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key/(?:[0-9a-f-]{36}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9/_-]{1,250}))$"
+)
+
+
+def validate_key_reference(key, option="encryption.kms_key"):
+    if key is not None and not KEY_REFERENCE_RE.match(key):
+        raise EcrError(f"{option} {key!r} is not a KMS key ID, key ARN, alias/<name> or alias ARN")
 
 
 def is_key_arn(value):

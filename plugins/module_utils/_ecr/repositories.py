@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list, boto3_tag_list_to_ansible_dict
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import iso_time, registry_kwargs
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import EcrError, iso_time, registry_kwargs
 
 MUTABILITY_CHOICES = ("mutable", "immutable", "mutable_with_exclusion", "immutable_with_exclusion")
 ENCRYPTION_TYPES = ("AES256", "KMS", "KMS_DSSE")
@@ -58,25 +58,38 @@ def get_repository_policy(api, name, registry_id=None):
     return json.loads(response["policyText"])
 
 
-def repository_state(api, repo):
-    """Everything the module manages about one repository, in the module's own shape."""
-    name = repo["repositoryName"]
-    registry_id = repo.get("registryId")
+OPTIONAL_SETTINGS = ("tags", "lifecycle_policy", "policy")
+
+
+def repository_view(repo):
+    """The settings DescribeRepositories (or CreateRepository) returns, in the module's own shape."""
     encryption = repo.get("encryptionConfiguration") or {"encryptionType": "AES256"}
     return {
-        "name": name,
+        "name": repo["repositoryName"],
         "arn": repo["repositoryArn"],
         "uri": repo.get("repositoryUri"),
-        "registry_id": registry_id,
+        "registry_id": repo.get("registryId"),
         "created_at": iso_time(repo.get("createdAt")),
         "image_tag_mutability": (repo.get("imageTagMutability") or "MUTABLE").lower(),
         "image_tag_mutability_exclusion_filters": [f["filter"] for f in repo.get("imageTagMutabilityExclusionFilters") or []],
         "scan_on_push": bool((repo.get("imageScanningConfiguration") or {}).get("scanOnPush")),
         "encryption": {"type": encryption.get("encryptionType"), "kms_key": encryption.get("kmsKey")},
-        "tags": get_tags(api, repo["repositoryArn"]),
-        "lifecycle_policy": get_lifecycle_policy(api, name, registry_id),
-        "policy": get_repository_policy(api, name, registry_id),
     }
+
+
+def repository_state(api, repo, read=OPTIONAL_SETTINGS):
+    """The repository in the module's shape, with those of tags, lifecycle policy and policy named in ``read``.
+
+    Each of the three costs a call of its own, so the module reads only the ones it manages.
+    """
+    state = repository_view(repo)
+    if "tags" in read:
+        state["tags"] = get_tags(api, repo["repositoryArn"])
+    if "lifecycle_policy" in read:
+        state["lifecycle_policy"] = get_lifecycle_policy(api, state["name"], state["registry_id"])
+    if "policy" in read:
+        state["policy"] = get_repository_policy(api, state["name"], state["registry_id"])
+    return state
 
 
 def mutability_request(mutability, filters):
@@ -97,6 +110,24 @@ def create_repository(api, name, registry_id, mutability, filters, scan_on_push,
     if tags:
         params["tags"] = ansible_dict_to_boto3_tag_list(tags)
     return api.call("create_repository", f"create repository {name!r}", **params)["repository"]
+
+
+def create_or_adopt_repository(api, name, registry_id, *create_args):
+    """Create the repository; returns (repository, adopted).
+
+    When ECR answers RepositoryAlreadyExistsException (an earlier attempt whose answer was lost created it,
+    or somebody else did in the meantime), the existing repository is read and returned with adopted=True,
+    so the caller reconciles it like any existing repository instead of failing.
+    """
+    try:
+        return create_repository(api, name, registry_id, *create_args), False
+    except EcrError as exc:
+        if exc.extra.get("error_code") != "RepositoryAlreadyExistsException":
+            raise
+        existing = get_repository(api, name, registry_id)
+        if existing is None:
+            raise
+        return existing, True
 
 
 def put_mutability(api, name, registry_id, mutability, filters):
@@ -173,4 +204,12 @@ def count_images(api, name, registry_id, limit=1000):
 
 
 def delete_repository(api, name, registry_id, force):
-    api.call("delete_repository", f"delete repository {name!r}", repositoryName=name, force=bool(force), **registry_kwargs(registry_id))
+    # Not found: an earlier attempt whose answer was lost (or somebody else) deleted it already.
+    api.call(
+        "delete_repository",
+        f"delete repository {name!r}",
+        missing=("RepositoryNotFoundException",),
+        repositoryName=name,
+        force=bool(force),
+        **registry_kwargs(registry_id),
+    )

@@ -72,19 +72,38 @@ def test_check_mode_promotion_writes_nothing(ecr_runner, ecr, repo, calls):
     assert ecr.list_images(repositoryName=repo)["imageIds"] == [{"imageDigest": digest, "imageTag": "dev"}]
 
 
-def test_immutable_tag_pointing_elsewhere_fails_before_any_write(ecr_runner, ecr, repo, calls):
+def test_immutable_tag_pointing_elsewhere_refuses_the_whole_promotion(ecr_runner, ecr, repo, calls):
     old = push_image(ecr, repo, "dev", "old")
     ecr_runner.run("ecr_image", {"repository": repo, "digest": old, "promote_tags": ["prod-1"]})
     new = push_image(ecr, repo, "dev", "new")
+    message = f"tag 'prod-1' in repository '{repo}' already points to {old} and is immutable; promote to a new tag"
+    # Check mode predicts the refusal from the repository's mutability settings without writing.
+    calls.clear()
+    preview = ecr_runner.run("ecr_image", {"repository": repo, "tag": "dev", "promote_tags": ["prod-2", "prod-1"]}, check=True)
+    assert preview["failed"] is True and preview["msg"] == message
+    assert calls.writes() == []
+    # A real run writes the one moving tag first; ECR refuses it, so prod-2 is never attempted.
     calls.clear()
     result = ecr_runner.run("ecr_image", {"repository": repo, "tag": "dev", "promote_tags": ["prod-2", "prod-1"]})
     assert result["failed"] is True
-    assert result["msg"] == f"tag 'prod-1' in repository '{repo}' already points to {old} and is immutable; promote to a new tag"
-    assert calls.writes() == []
+    assert result["msg"] == message
+    assert calls.writes() == ["ecr:PutImage"]
     assert ecr.describe_images(repositoryName=repo, imageIds=[{"imageTag": "prod-1"}])["imageDetails"][0]["imageDigest"] == old
     # prod-2 was not written either: the whole promotion is refused
     assert {i.get("imageTag") for i in ecr.list_images(repositoryName=repo)["imageIds"]} == {"dev", "prod-1"}
     assert new != old
+
+
+def test_two_moving_tags_are_checked_before_any_write(ecr_runner, ecr, repo, calls):
+    old = push_image(ecr, repo, "dev", "two-old")
+    ecr_runner.run("ecr_image", {"repository": repo, "digest": old, "promote_tags": ["latest", "prod-7"]})
+    push_image(ecr, repo, "dev", "two-new")
+    calls.clear()
+    # latest may move (an exclusion filter), prod-7 may not: nothing is written, not even latest.
+    result = ecr_runner.run("ecr_image", {"repository": repo, "tag": "dev", "promote_tags": ["latest", "prod-7"]})
+    assert result["failed"] is True and "tag 'prod-7'" in result["msg"] and "is immutable" in result["msg"]
+    assert calls.writes() == []
+    assert ecr.describe_images(repositoryName=repo, imageIds=[{"imageTag": "latest"}])["imageDetails"][0]["imageDigest"] == old
 
 
 def test_excluded_tag_moves_and_reports_previous_digest(ecr_runner, ecr, repo):

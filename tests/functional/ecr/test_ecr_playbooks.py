@@ -1,6 +1,9 @@
 """playbooks/ecr.yml and playbooks/promote.yml with the local inventory, as real ansible-playbook runs against moto.
 
-API calls are counted from moto's request recorder (the playbooks run in subprocesses).
+API calls are counted from moto's request recorder (the playbooks run in subprocesses). The first run of each
+playbook that changes something goes through tests/functional/ecr/faults.py's HTTP proxy with a seeded schedule
+of ECR faults (30 %: throttling, 5xx before the request reached moto, 5xx after moto applied it), and the runs
+after it check that the state is the one a fault-free run leaves.
 """
 
 from __future__ import annotations
@@ -12,10 +15,21 @@ import sys
 
 import pytest
 from ecr_helpers import COLLECTIONS, REGION, ROOT, push_image, recorded_operations, seed_scan_findings, start_recording
+from faults import KINDS, FaultProxy, FaultSchedule
 
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import is_write_operation
 
 REPOS = ["chatbot/frontend", "chatbot/backend", "chatbot/gateway"]
+
+
+def faulted_playbook(endpoint, name, seed, *extra):
+    """Run a playbook through the fault proxy (ECR requests only); check that faults of every kind were injected."""
+    schedule = FaultSchedule(seed=seed, rate=0.3)
+    with FaultProxy(endpoint, schedule, services=("ecr",)) as proxy:
+        stats, data, proc = playbook(proxy.url, name, *extra)
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert schedule.kinds_seen() == set(KINDS), schedule.injected
+    return stats, data, proc
 
 
 def playbook(endpoint, name, *extra):
@@ -55,7 +69,7 @@ def failures(data):
 
 def test_ecr_step_twice_second_run_changes_nothing_and_writes_nothing(ecr_runner, ecr, kms):
     endpoint = ecr_runner.endpoint
-    stats, data, proc = playbook(endpoint, "ecr.yml")
+    stats, data, proc = faulted_playbook(endpoint, "ecr.yml", 1)
     assert stats["failures"] == 0, failures(data) or proc.stderr
     assert stats["changed"] > 0
     key_arn = kms.describe_key(KeyId="alias/chatbot-local-ecr")["KeyMetadata"]["Arn"]
@@ -100,7 +114,7 @@ def test_promote_gates_every_image_then_tags_all_or_nothing(ecr_runner, ecr):
     # A fixed backend build (no seeded finding: moto answers with its fixed sample finding, allowlisted in the
     # local inventory) passes, and every image gets staging-1.0.0 and the staging pointer.
     digests["backend"] = push_image(ecr, "chatbot/backend", "dev", "promote-backend-fixed")
-    stats, data, _proc = playbook(endpoint, "promote.yml", *extra)
+    stats, data, _proc = faulted_playbook(endpoint, "promote.yml", 2, *extra)
     assert stats["failures"] == 0, failures(data)
     assert stats["changed"] == 1  # the tagging task (one loop over the three repositories)
     for short, digest in digests.items():

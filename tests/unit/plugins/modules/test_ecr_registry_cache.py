@@ -18,7 +18,6 @@ from ansible.module_utils.testing import patch_module_args
 from botocore.stub import Stubber
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.chatbot.platform.plugins.modules import ecr_registry
 
 CREATED = datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc)
@@ -36,9 +35,9 @@ def stub(monkeypatch):
     client = boto3.client("ecr", region_name="eu-west-1", aws_access_key_id="a", aws_secret_access_key="b")
     stubber = Stubber(client)
 
-    def fake_client(self, service, retry_decorator=None, **_kwargs):
+    def fake_client(self, service, **_kwargs):
         assert service == "ecr"
-        return RetryingBotoClientWrapper(client, retry_decorator)
+        return client
 
     monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
     with stubber:
@@ -68,17 +67,22 @@ def test_creates_missing_rules_and_leaves_matching_ones(stub):
     )
     stub.add_response(
         "create_pull_through_cache_rule",
-        {"ecrRepositoryPrefix": "docker-hub"},
+        {"ecrRepositoryPrefix": "docker-hub", "createdAt": CREATED},
         {"ecrRepositoryPrefix": "docker-hub", "upstreamRegistryUrl": "registry-1.docker.io", "credentialArn": SECRET},
-    )
-    stub.add_response(
-        "describe_pull_through_cache_rules",
-        {"pullThroughCacheRules": [existing("ecr-public", "public.ecr.aws"), existing("docker-hub", "registry-1.docker.io", credentialArn=SECRET)]},
-        {},
     )
     result = run({"pull_through_cache_rules": RULES})
     assert result["changed"] is True, result
     assert result["changes"] == ["create pull-through cache rule docker-hub"]
+    # Built from the create's answer (no list call after the write: the Stubber would refuse it).
+    assert result["registry"]["pull_through_cache_rules"]["docker-hub"] == {
+        "prefix": "docker-hub",
+        "upstream_registry_url": "registry-1.docker.io",
+        "upstream_registry": None,
+        "upstream_repository_prefix": None,
+        "credential_arn": SECRET,
+        "custom_role_arn": None,
+        "created_at": CREATED.isoformat(),
+    }
     assert sorted(result["registry"]["pull_through_cache_rules"]) == ["docker-hub", "ecr-public"]
 
 
@@ -110,11 +114,6 @@ def test_credential_is_updated_in_place_and_a_new_upstream_replaces_the_rule(stu
     stub.add_response("delete_pull_through_cache_rule", {}, {"ecrRepositoryPrefix": "ecr-public"})
     stub.add_response("create_pull_through_cache_rule", {}, {"ecrRepositoryPrefix": "ecr-public", "upstreamRegistryUrl": "public.ecr.aws"})
     stub.add_response("delete_pull_through_cache_rule", {}, {"ecrRepositoryPrefix": "quay"})
-    stub.add_response(
-        "describe_pull_through_cache_rules",
-        {"pullThroughCacheRules": [existing("ecr-public", "public.ecr.aws"), existing("docker-hub", "registry-1.docker.io", credentialArn=SECRET)]},
-        {},
-    )
     result = run({"pull_through_cache_rules": list(reversed(RULES)), "purge_pull_through_cache_rules": True}, diff=True)
     assert result["changed"] is True
     assert result["changes"] == [
@@ -138,8 +137,8 @@ def test_check_mode_only_reads(stub):
     assert sorted(result["diff"]["after"]["pull_through_cache_rules"]) == ["docker-hub", "ecr-public"]
 
 
-def test_duplicate_prefix_is_refused(stub):
-    stub.add_response("describe_pull_through_cache_rules", {"pullThroughCacheRules": []}, {})
+def test_duplicate_prefix_is_refused_before_any_call(stub):
+    # No response queued: a list call would fail the test with the Stubber's own error.
     result = run({"pull_through_cache_rules": [RULES[0], RULES[0]]})
     assert result["failed"] is True
     assert result["msg"] == "pull_through_cache_rules lists prefix 'ecr-public' more than once"

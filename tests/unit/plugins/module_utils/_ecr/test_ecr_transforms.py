@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, ReadTimeoutError
 
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr import common
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr import common, images
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import EcrError
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.images import tag_is_immutable
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.kms import is_key_arn
@@ -19,6 +19,36 @@ from ansible_collections.chatbot.platform.plugins.module_utils._ecr.lifecycle im
     validate_lifecycle_policy,
 )
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.policy import build_pull_policy, policies_differ, validate_policy_document
+
+
+class FakeClient:
+    """Answers each call with the next scripted answer (an exception is raised)."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.requests = []
+
+    def __getattr__(self, operation):
+        def method(**params):
+            self.requests.append((operation, params))
+            answer = self.answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+        return method
+
+
+def server_error(code, status=500):
+    return ClientError({"Error": {"Code": code, "Message": "try again"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "DescribeImages")
+
+
+def fake_api(client):
+    sleeps = []
+    api = common.EcrApi(module=None, sleep=sleeps.append)
+    api._clients["ecr"] = client  # pylint: disable=protected-access
+    api.sleeps = sleeps
+    return api
 
 
 def rule(**kwargs):
@@ -200,27 +230,78 @@ class TestCommon:
         conn = EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
         assert common.describe_aws_error(conn, "list") == 'list failed: Could not connect to the endpoint URL: "http://127.0.0.1:1"'
 
-    def test_throttling_and_server_errors_are_retried(self):
-        from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+    @pytest.mark.parametrize(
+        ("code", "status"),
+        [
+            ("ThrottlingException", 400),
+            ("TooManyRequestsException", 429),
+            ("ServerException", 500),
+            ("InternalFailure", 500),  # a 5xx whose code was never on any list
+            ("ServiceUnavailableException", 503),
+            ("502", 502),
+            ("SomethingNew", 599),
+            ("SlowDown", None),
+        ],
+    )
+    def test_throttling_and_every_5xx_are_retried(self, code, status):
+        response = {"Error": {"Code": code, "Message": "try again"}}
+        if status is not None:
+            response["ResponseMetadata"] = {"HTTPStatusCode": status}
+        assert common.is_retryable(ClientError(response, "DescribeImages"))
 
-        for code in ("ThrottlingException", "ServerException", "503", "Throttling"):
-            assert AWSRetry.found(code, common.RETRYABLE_ERROR_CODES), code
-        for code in ("RepositoryNotFoundException", "ImageTagAlreadyExistsException", "AccessDeniedException", "LimitExceededException"):
-            assert not AWSRetry.found(code, common.RETRYABLE_ERROR_CODES), code
+    @pytest.mark.parametrize(
+        ("code", "status"),
+        [
+            ("RepositoryNotFoundException", 400),
+            ("ImageTagAlreadyExistsException", 400),
+            ("AccessDeniedException", 400),
+            ("LimitExceededException", 400),
+            ("ValidationException", None),
+        ],
+    )
+    def test_client_errors_are_not_retried(self, code, status):
+        response = {"Error": {"Code": code, "Message": "no"}}
+        if status is not None:
+            response["ResponseMetadata"] = {"HTTPStatusCode": status}
+        assert not common.is_retryable(ClientError(response, "DescribeImages"))
 
-    def test_retry_decorator_retries_then_gives_up(self, monkeypatch):
-        monkeypatch.setattr(common, "RETRY_DELAY", 0)
+    def test_connection_failures_are_retried(self):
+        assert common.is_retryable(EndpointConnectionError(endpoint_url="http://127.0.0.1:1"))
+        assert common.is_retryable(ReadTimeoutError(endpoint_url="http://127.0.0.1:1"))
+        assert not common.is_retryable(NoCredentialsError())
+
+    def test_waits_grow_and_stay_within_the_budget(self):
+        waits = list(common.retry_delays(attempts=10, delay=0.25, max_delay=5.0, budget=20.0, rand=lambda: 1.0))
+        assert waits[:5] == [0.25, 0.5, 1.0, 2.0, 4.0]
+        assert max(waits) == 5.0
+        assert sum(waits) <= 20.0
+        assert len(waits) < 9  # the budget, not the attempts, ends it
+        assert len(list(common.retry_delays(attempts=3, delay=0.25, max_delay=5.0, budget=20.0, rand=lambda: 1.0))) == 2
+
+    def test_call_retries_then_gives_up_in_one_line(self, monkeypatch):
         monkeypatch.setattr(common, "RETRY_ATTEMPTS", 3)
-        attempts = []
+        client = FakeClient([server_error("InternalFailure")] * 5)
+        api = fake_api(client)
+        with pytest.raises(EcrError, match=r"^describe it failed: InternalFailure: try again$") as caught:
+            api.call("describe_images", "describe it", repositoryName="x")
+        assert len(client.requests) == 3
+        assert caught.value.retried is True
+        assert api.sleeps and all(wait >= 0 for wait in api.sleeps)
 
-        @common.ecr_retry_decorator()
-        def throttled():
-            attempts.append(1)
-            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "DescribeImages")
+    def test_call_recovers_and_does_not_retry_client_errors(self):
+        client = FakeClient([server_error("ServiceUnavailable", 503), {"imageDetails": []}])
+        api = fake_api(client)
+        assert api.call("describe_images", "describe it") == {"imageDetails": []}
+        assert len(client.requests) == 2
+        denied = FakeClient([ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}, "ResponseMetadata": {"HTTPStatusCode": 400}}, "X")])
+        with pytest.raises(EcrError, match="AccessDeniedException") as caught:
+            fake_api(denied).call("describe_images", "describe it")
+        assert len(denied.requests) == 1 and caught.value.retried is False
 
-        with pytest.raises(ClientError):
-            throttled()
-        assert len(attempts) == 3
+    def test_missing_after_a_lost_answer_is_success(self):
+        gone = ClientError({"Error": {"Code": "RepositoryNotFoundException", "Message": "gone"}, "ResponseMetadata": {"HTTPStatusCode": 400}}, "X")
+        client = FakeClient([server_error("InternalFailure"), gone])
+        assert fake_api(client).call("delete_repository", "delete", missing=("RepositoryNotFoundException",), repositoryName="x") is None
 
     def test_wildcards(self):
         assert common.wildcard_match("dev-*", "dev-abc")
@@ -263,3 +344,55 @@ def test_key_arns_need_no_lookup():
     assert not is_key_arn("arn:aws:kms:eu-west-1:111122223333:alias/ecr")
     assert not is_key_arn("alias/ecr")
     assert not is_key_arn("1234abcd-12ab-34cd-56ef-1234567890ab")
+
+
+class TestReadForPromotion:
+    """One BatchGetImage answers for the manifest and every target tag, in ECR's shape and in moto's."""
+
+    SOURCE = "sha256:" + "a" * 64
+    OTHER = "sha256:" + "b" * 64
+
+    def image(self, digest, tag=None):
+        image_id = {"imageDigest": digest}
+        if tag:
+            image_id["imageTag"] = tag
+        return {"imageId": image_id, "imageManifest": f"manifest of {digest}", "imageManifestMediaType": "application/vnd.oci.image.manifest.v1+json"}
+
+    def read(self, answer, tags):
+        client = FakeClient([answer])
+        result = images.read_for_promotion(fake_api(client), "app", None, self.SOURCE, tags)
+        operation, params = client.requests[0]
+        assert operation == "batch_get_image"
+        assert params["imageIds"] == [{"imageDigest": self.SOURCE}] + [{"imageTag": tag} for tag in tags]
+        return result
+
+    def test_ecr_echoes_each_tag_asked_for(self):
+        # ECR's order need not match the request when every answer names its tag.
+        answer = {
+            "images": [self.image(self.OTHER, "prod"), self.image(self.SOURCE)],
+            "failures": [{"imageId": {"imageTag": "prod-1.0.0"}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}],
+        }
+        manifest, media_type, current = self.read(answer, ["prod-1.0.0", "prod"])
+        assert manifest == f"manifest of {self.SOURCE}"
+        assert media_type == "application/vnd.oci.image.manifest.v1+json"
+        assert current == {"prod-1.0.0": None, "prod": self.OTHER}
+
+    def test_moto_answers_in_request_order_with_another_tag_of_the_image(self):
+        # moto echoes the image's own last tag, not the tag asked for: the position tells them apart.
+        answer = {"images": [self.image(self.SOURCE, "dev"), self.image(self.OTHER, "latest"), self.image(self.OTHER, "latest")], "failures": []}
+        _manifest, _media_type, current = self.read(answer, ["staging", "latest"])
+        assert current == {"staging": self.OTHER, "latest": self.OTHER}
+
+    def test_other_failures_and_a_missing_source_fail_in_one_line(self):
+        answer = {
+            "images": [],
+            "failures": [
+                {"imageId": {"imageDigest": self.SOURCE}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"},
+                {"imageId": {"imageTag": "v1"}, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"},
+            ],
+        }
+        with pytest.raises(EcrError, match=r"^could not read the manifest of app@sha256:a+: sha256:a+: ImageNotFound: Requested image not found$"):
+            self.read(answer, ["v1"])
+        kms = {"images": [self.image(self.SOURCE)], "failures": [{"imageId": {"imageTag": "v1"}, "failureCode": "KmsError", "failureReason": "key disabled"}]}
+        with pytest.raises(EcrError, match="v1: KmsError: key disabled"):
+            self.read(kms, ["v1"])
