@@ -12,6 +12,7 @@ import json
 import shutil
 
 import pytest
+from iam_lint import assert_policies_pass
 from tf_helpers import ROOT, aws_client, copy_stack, inventory_stack_vars, module_env, terraform
 
 STACK = ROOT / "terraform" / "stacks" / "organization"
@@ -263,3 +264,9 @@ def test_security_second_plan_is_empty(security_applied):
     env, workdir, _values, _outputs = security_applied
     result = terraform(env, workdir, "plan", "-detailed-exitcode", "-input=false", "-no-color", check=False)
     assert result.returncode == 0, f"second plan is not empty (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+
+
+def test_every_rendered_policy_passes_the_iam_linter(applied, security_applied):
+    """SCPs, permission set policies, trust, key and bucket policies of both stacks, as applied."""
+    states = [json.loads(terraform(env, workdir, "show", "-json", "-no-color").stdout) for env, workdir, *_ in (applied, security_applied)]
+    assert assert_policies_pass(states, "accounts") > 0

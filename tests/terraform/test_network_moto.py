@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from iam_lint import assert_policies_pass
 from tf_helpers import aws_client, copy_fixture, module_env, terraform
 
 FIXTURE = Path(__file__).parent / "fixtures" / "network"
@@ -94,6 +95,12 @@ def test_second_plan_shows_no_changes(applied_network):
     env, workdir, _outputs, _ec2 = applied_network
     result = terraform(env, workdir, "plan", "-detailed-exitcode", "-input=false", "-no-color", check=False)
     assert result.returncode == 0, f"second plan is not empty (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
+
+
+def test_every_rendered_policy_passes_the_iam_linter(applied_network):
+    env, workdir, _outputs, _ec2 = applied_network
+    state = json.loads(terraform(env, workdir, "show", "-json", "-no-color").stdout)
+    assert assert_policies_pass([state], "network") > 0
 
 
 def test_switching_to_nat_per_az_adds_two_gateways(applied_network):

@@ -92,7 +92,8 @@ locals {
           "chatbot:*", "cloudfront:*", "config:*", "cur:*", "directconnect:*", "ec2:DescribeRegions",
           "ec2:DescribeTransitGateways", "ec2:DescribeVpnGateways", "fms:*", "globalaccelerator:*", "health:*",
           "iam:*", "importexport:*", "invoicing:*", "kms:*", "networkmanager:*", "organizations:*", "payments:*",
-          "pricing:*", "route53:*", "route53domains:*", "route53-recovery-*", "s3:GetAccountPublic*", "s3:ListAllMyBuckets",
+          "pricing:*", "route53:*", "route53domains:*", "route53-recovery-cluster:*", "route53-recovery-control-config:*",
+          "route53-recovery-readiness:*", "s3:GetAccountPublic*", "s3:ListAllMyBuckets",
           "s3:ListMultiRegionAccessPoints", "s3:PutAccountPublic*", "shield:*", "sso:*", "sso-directory:*",
           "identitystore:*", "sts:*", "support:*", "supportplans:*", "tax:*", "trustedadvisor:*", "waf:*",
           "waf-regional:*", "wafv2:*", "wellarchitected:*",
@@ -117,7 +118,9 @@ locals {
       }]
     }
 
-    # The roles the platform runs on and the central log buckets are off limits to account admins.
+    # The roles the platform runs on and the central log buckets are off limits to account admins. Role
+    # patterns are matched against the role's ARN after role/, so they include the role's path (IAM
+    # Identity Center's roles live under aws-reserved/sso.amazonaws.com/[<region>/]).
     protect_platform = {
       Version = "2012-10-17"
       Statement = [

@@ -19,14 +19,19 @@ variable "approved_regions" {
 }
 
 variable "platform_role_name_patterns" {
-  description = "IAM role names (wildcards allowed) that run the platform and must not be changed by anyone but the exempt principals, e.g. OrganizationAccountAccessRole and the Terraform roles."
+  description = "IAM roles (path and name after role/ in the role's ARN, wildcards allowed) that run the platform and must not be changed by anyone but the exempt principals, e.g. OrganizationAccountAccessRole, the Terraform roles and the IAM Identity Center roles, which live under the path aws-reserved/sso.amazonaws.com/ (with a region segment in some organisations)."
   type        = list(string)
   nullable    = false
-  default     = ["OrganizationAccountAccessRole", "chatbot-*-terraform*", "AWSReservedSSO_*"]
+  default     = ["OrganizationAccountAccessRole", "chatbot-*-terraform*", "aws-reserved/sso.amazonaws.com/*AWSReservedSSO_*"]
 
   validation {
-    condition     = length(var.platform_role_name_patterns) > 0 && alltrue([for p in var.platform_role_name_patterns : can(regex("^[A-Za-z0-9+=,.@_*-]{1,64}$", p))])
-    error_message = "platform_role_name_patterns must be non-empty IAM role names, optionally with * wildcards."
+    condition     = length(var.platform_role_name_patterns) > 0 && alltrue([for p in var.platform_role_name_patterns : can(regex("^([A-Za-z0-9+=,.@_*-]+/)*[A-Za-z0-9+=,.@_*-]{1,64}$", p)) && length(p) <= 576])
+    error_message = "platform_role_name_patterns must be IAM role names, optionally preceded by their path (a/b/), with * wildcards."
+  }
+
+  validation {
+    condition     = alltrue([for p in var.platform_role_name_patterns : !strcontains(p, "AWSReservedSSO_") || startswith(p, "aws-reserved/sso.amazonaws.com/")])
+    error_message = "IAM Identity Center roles (AWSReservedSSO_*) live under the path aws-reserved/sso.amazonaws.com/: a pattern for them must start with it, or it never matches."
   }
 }
 

@@ -183,10 +183,93 @@ data "aws_iam_policy_document" "bucket" {
       values   = ["1.2"]
     }
   }
+
+  # State holds secrets (the Redis AUTH token): every write must end up under the state key. A PUT that
+  # names an encryption must name SSE-KMS with this key (the S3 backend sends it with kms_key_id; without
+  # it, it sends AES256, which overrides the bucket default). A PUT that names none gets the bucket's
+  # default, this key; UploadPart requests carry no encryption headers and inherit the upload's.
+  statement {
+    sid       = "DenyStateWritesNotOnKms"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.state.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEqualsIfExists"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["aws:kms"]
+    }
+  }
+
+  statement {
+    sid       = "DenyStateWritesWithAnotherKey"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.state.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnNotEqualsIfExists"
+      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+      values   = [aws_kms_key.state.arn]
+    }
+  }
+
+  # SSE-KMS named without a key id would use the AWS managed key aws/s3.
+  statement {
+    sid       = "DenyStateWritesOnTheAwsManagedKey"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.state.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["aws:kms"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "DenyStateWritesWithCustomerKeys"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.state.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "s3:x-amz-server-side-encryption-customer-algorithm"
+      values   = ["false"]
+    }
+  }
 }
 
 resource "aws_s3_bucket_policy" "state" {
-  count = var.attach_tls_only_policy ? 1 : 0
+  count = var.attach_bucket_policy ? 1 : 0
 
   bucket = aws_s3_bucket.state.id
   policy = data.aws_iam_policy_document.bucket.json

@@ -64,8 +64,8 @@ variable "access_log_prefix" {
   default     = "s3-access/tfstate/"
 }
 
-variable "attach_tls_only_policy" {
-  description = "Attach the bucket policy that denies requests without TLS 1.2+. Only emulators that ignore policy conditions (moto) need false."
+variable "attach_bucket_policy" {
+  description = "Attach the bucket policy that denies requests without TLS 1.2+ and state writes not encrypted with the state key (SSE-KMS). Only emulators that ignore policy conditions (moto) need false."
   type        = bool
   default     = true
 }

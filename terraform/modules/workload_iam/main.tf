@@ -28,7 +28,10 @@ locals {
   backend_enabled = length(var.backend_queue_arns) + length(var.backend_bucket_arns) > 0
 }
 
-# Every role trusts only its own namespace/service account of this cluster, for the STS audience.
+# Every role trusts only its own namespace/service account of this cluster, for the STS audience. The EFS
+# CSI role is the one exception with a pattern: the EKS add-on annotates both of its service accounts,
+# efs-csi-controller-sa and efs-csi-node-sa, with it, as the add-on's documentation prescribes
+# (StringLike system:serviceaccount:kube-system:efs-csi-*).
 data "aws_iam_policy_document" "trust" {
   for_each = local.roles
 
@@ -39,7 +42,7 @@ data "aws_iam_policy_document" "trust" {
       identifiers = [var.oidc_provider_arn]
     }
     condition {
-      test     = "StringEquals"
+      test     = strcontains(var.service_accounts[each.key].name, "*") ? "StringLike" : "StringEquals"
       variable = "${var.oidc_issuer}:sub"
       values   = ["system:serviceaccount:${var.service_accounts[each.key].namespace}:${var.service_accounts[each.key].name}"]
     }

@@ -34,17 +34,22 @@ variable "oidc_issuer" {
 }
 
 variable "service_accounts" {
-  description = "Namespace and service account each role is pinned to. Override only if the Helm releases use other names."
+  description = "Namespace and service account each role is pinned to. Override only if the Helm releases use other names. Only efs_csi may name a pattern (efs-csi-*: the EFS CSI add-on runs its controller and its node pods under efs-csi-controller-sa and efs-csi-node-sa, both with this role)."
   type = object({
     aws_load_balancer_controller = optional(object({ namespace = string, name = string }), { namespace = "kube-system", name = "aws-load-balancer-controller" })
     cluster_autoscaler           = optional(object({ namespace = string, name = string }), { namespace = "kube-system", name = "cluster-autoscaler" })
     ebs_csi                      = optional(object({ namespace = string, name = string }), { namespace = "kube-system", name = "ebs-csi-controller-sa" })
-    efs_csi                      = optional(object({ namespace = string, name = string }), { namespace = "kube-system", name = "efs-csi-controller-sa" })
+    efs_csi                      = optional(object({ namespace = string, name = string }), { namespace = "kube-system", name = "efs-csi-*" })
     vpc_cni                      = optional(object({ namespace = string, name = string }), { namespace = "kube-system", name = "aws-node" })
     external_secrets             = optional(object({ namespace = string, name = string }), { namespace = "external-secrets", name = "external-secrets" })
     chatbot_backend              = optional(object({ namespace = string, name = string }), { namespace = "chatbot", name = "chatbot-backend" })
   })
   default = {}
+
+  validation {
+    condition     = alltrue([for k, sa in var.service_accounts : !strcontains(sa.namespace, "*") && (!strcontains(sa.name, "*") || k == "efs_csi")])
+    error_message = "Service accounts are exact names; only efs_csi may use a pattern (its controller and node service accounts share the role)."
+  }
 }
 
 variable "secrets_name_prefix" {

@@ -15,7 +15,7 @@ module "state_backend" {
   kms_key_administrator_arns         = var.state_kms_key_administrator_arns
   noncurrent_version_expiration_days = var.state_noncurrent_version_expiration_days
   noncurrent_versions_to_keep        = var.state_noncurrent_versions_to_keep
-  attach_tls_only_policy             = var.state_attach_tls_only_policy
+  attach_bucket_policy               = var.state_attach_bucket_policy
   force_destroy                      = var.state_force_destroy
   tags                               = local.tags
 }

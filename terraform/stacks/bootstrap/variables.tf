@@ -64,8 +64,8 @@ variable "state_noncurrent_versions_to_keep" {
   default     = 20
 }
 
-variable "state_attach_tls_only_policy" {
-  description = "Attach the TLS-only bucket policy. false only against moto, which ignores policy conditions and would deny every request."
+variable "state_attach_bucket_policy" {
+  description = "Attach the bucket policy (TLS 1.2+ only, state writes only with SSE-KMS and the state key). false only against moto, which ignores policy conditions and would deny every request."
   type        = bool
   default     = true
 }

@@ -88,9 +88,14 @@ def probe(tmp_path, aws_env):
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
-        for name in ("s3", "ssm")
+        for name in ("s3", "ssm", "kms")
     }
     clients["s3"].create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    # As terraform/modules/state_backend makes it: a state key with the alias alias/<bucket>, the bucket's default.
+    key_arn = clients["kms"].create_key(Description="state")["KeyMetadata"]["Arn"]
+    clients["kms"].create_alias(AliasName=f"alias/{bucket}", TargetKeyId=key_arn)
+    default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key_arn}
+    clients["s3"].put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": default}]})
     env = {k: v for k, v in aws_env.items() if k not in ("AWS_ENDPOINT_URL", "TF_DATA_DIR")}
     env.update(
         ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
@@ -124,7 +129,7 @@ def probe(tmp_path, aws_env):
     def parameters():
         return sorted(p["Name"] for p in clients["ssm"].describe_parameters().get("Parameters", []))
 
-    return {"run": run, "parameters": parameters, "bucket": bucket, "s3": clients["s3"]}
+    return {"run": run, "parameters": parameters, "bucket": bucket, "s3": clients["s3"], "key_arn": key_arn, "kms": clients["kms"]}
 
 
 def changed(report):
@@ -157,6 +162,24 @@ def test_applies_once_then_changes_nothing_and_publishes_outputs(probe):
     assert rc == 0, failure_messages(report)
     assert changed(report) == 0
     assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}
+
+
+def test_state_is_written_with_the_state_key(probe):
+    """The S3 backend sends SSE-S3 (AES256) on every PUT unless kms_key_id is set, overriding the bucket's
+    KMS default; moto records what the request asked for, as S3 does."""
+    rc, report = probe["run"]("keyed")
+    assert rc == 0, failure_messages(report)
+    head = probe["s3"].head_object(Bucket=probe["bucket"], Key="chatbot/dev/probe.tfstate")
+    assert head["ServerSideEncryption"] == "aws:kms"
+    assert head["SSEKMSKeyId"] == probe["key_arn"]
+
+
+def test_a_missing_state_key_stops_the_run_before_terraform(probe):
+    probe["kms"].delete_alias(AliasName=f"alias/{probe['bucket']}")
+    rc, report = probe["run"]("unkeyed")
+    assert rc != 0
+    assert any("Run the bootstrap step first" in msg for msg in failure_messages(report))
+    assert probe["s3"].list_objects_v2(Bucket=probe["bucket"]).get("KeyCount") == 0, "nothing may be written without the key"
 
 
 def test_check_mode_plans_without_applying(probe):

@@ -142,6 +142,46 @@ run "protect_platform_roles_and_log_buckets" {
   }
 }
 
+run "identity_center_roles_are_matched_on_their_path" {
+  command = plan
+
+  assert {
+    condition     = contains(jsondecode(aws_organizations_policy.this["protect_platform"].content).Statement[0].Resource, "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_*")
+    error_message = "IAM Identity Center roles are arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/[<region>/]AWSReservedSSO_<set>_<id>: the protected pattern must include that path."
+  }
+
+  assert {
+    condition     = !contains(jsondecode(aws_organizations_policy.this["protect_platform"].content).Statement[0].Resource, "arn:aws:iam::*:role/AWSReservedSSO_*")
+    error_message = "role/AWSReservedSSO_* matches no Identity Center role (they all have a path)."
+  }
+}
+
+run "rejects_an_identity_center_pattern_without_its_path" {
+  command = plan
+
+  variables {
+    platform_role_name_patterns = ["OrganizationAccountAccessRole", "AWSReservedSSO_*"]
+  }
+
+  expect_failures = [var.platform_role_name_patterns]
+}
+
+run "global_services_are_named_with_their_service_prefix" {
+  command = plan
+
+  assert {
+    condition = alltrue([for a in ["route53-recovery-cluster:*", "route53-recovery-control-config:*", "route53-recovery-readiness:*"] :
+    contains(jsondecode(aws_organizations_policy.this["region_restriction"].content).Statement[0].NotAction, a)])
+    error_message = "Route 53 Application Recovery Controller has three service prefixes; each must be listed as <prefix>:*."
+  }
+
+  assert {
+    condition = alltrue([for s in jsondecode(aws_organizations_policy.this["region_restriction"].content).Statement :
+    alltrue([for a in s.NotAction : can(regex("^([a-z0-9-]+:[A-Za-z0-9*]+|\\*)$", a))])])
+    error_message = "Every action needs a service prefix (service:Action); AWS rejects an SCP with a bare pattern such as route53-recovery-*."
+  }
+}
+
 run "deny_iam_users_and_sandbox_costs" {
   command = plan
 

@@ -13,6 +13,13 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_kms_key" {
+    override_during = plan
+    defaults = {
+      arn = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"
+    }
+  }
+
   # The provider renders policy documents locally; the mock needs a syntactically valid JSON string.
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -135,7 +142,7 @@ run "bucket_policy_is_tls_only" {
 
   assert {
     condition     = length(aws_s3_bucket_policy.state) == 1
-    error_message = "The TLS-only bucket policy must be attached by default."
+    error_message = "The bucket policy must be attached by default."
   }
 
   assert {
@@ -156,6 +163,52 @@ run "bucket_policy_is_tls_only" {
       ])
     ])
     error_message = "The bucket policy must deny TLS versions below 1.2."
+  }
+}
+
+run "state_writes_only_on_the_state_key" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for st in data.aws_iam_policy_document.bucket.statement :
+      st.effect == "Deny" && st.actions == toset(["s3:PutObject"]) && anytrue([
+        for c in st.condition : c.test == "StringNotEqualsIfExists" && c.variable == "s3:x-amz-server-side-encryption" && c.values == tolist(["aws:kms"])
+      ])
+    ])
+    error_message = "A state write that names SSE-S3 (what the S3 backend sends without kms_key_id) must be denied."
+  }
+
+  assert {
+    condition = anytrue([
+      for st in data.aws_iam_policy_document.bucket.statement :
+      st.effect == "Deny" && st.actions == toset(["s3:PutObject"]) && anytrue([
+        for c in st.condition : c.test == "ArnNotEqualsIfExists" && c.variable == "s3:x-amz-server-side-encryption-aws-kms-key-id" && c.values == tolist([aws_kms_key.state.arn])
+      ])
+    ])
+    error_message = "A state write that names another KMS key than the state key must be denied."
+  }
+
+  assert {
+    condition = anytrue([
+      for st in data.aws_iam_policy_document.bucket.statement :
+      st.effect == "Deny" && length([for c in st.condition : c if c.test == "Null" && c.variable == "s3:x-amz-server-side-encryption-aws-kms-key-id" && c.values == tolist(["true"])]) == 1
+      && length([for c in st.condition : c if c.test == "StringEquals" && c.variable == "s3:x-amz-server-side-encryption" && c.values == tolist(["aws:kms"])]) == 1
+    ])
+    error_message = "SSE-KMS without a key id (the AWS managed aws/s3 key) must be denied."
+  }
+
+  assert {
+    condition = anytrue([
+      for st in data.aws_iam_policy_document.bucket.statement :
+      st.effect == "Deny" && anytrue([for c in st.condition : c.test == "Null" && c.variable == "s3:x-amz-server-side-encryption-customer-algorithm" && c.values == tolist(["false"])])
+    ])
+    error_message = "State writes with customer-provided keys (SSE-C) must be denied."
+  }
+
+  assert {
+    condition     = output.backend_config.kms_key_id == aws_kms_key.state.arn && output.backend_config.encrypt
+    error_message = "The backend settings other stacks use must name the state key."
   }
 }
 

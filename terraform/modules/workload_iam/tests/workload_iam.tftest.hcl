@@ -77,10 +77,41 @@ run "trust_pinned_to_namespace_and_service_account" {
 
   assert {
     condition = alltrue([for k, d in data.aws_iam_policy_document.trust :
-      alltrue([for c in one(d.statement).condition : c.test == "StringEquals" && !anytrue([for v in c.values : strcontains(v, "*")])])
+      alltrue([for c in one(d.statement).condition : c.test == "StringEquals" && !anytrue([for v in c.values : strcontains(v, "*")])]) if k != "efs_csi"
     ])
-    error_message = "Trust conditions must be exact matches without wildcards."
+    error_message = "Trust conditions must be exact matches without wildcards (the EFS CSI role excepted)."
   }
+}
+
+run "efs_csi_controller_and_node_pods_share_the_role" {
+  command = plan
+
+  assert {
+    condition     = [for c in one(data.aws_iam_policy_document.trust["efs_csi"].statement).condition : c.test if endswith(c.variable, ":sub")] == ["StringLike"]
+    error_message = "The EFS CSI add-on annotates its controller and node service accounts with the role: :sub needs StringLike."
+  }
+
+  assert {
+    condition     = [for c in one(data.aws_iam_policy_document.trust["efs_csi"].statement).condition : c.values if endswith(c.variable, ":sub")] == [tolist(["system:serviceaccount:kube-system:efs-csi-*"])]
+    error_message = "The pattern must cover efs-csi-controller-sa and efs-csi-node-sa in kube-system, and nothing outside kube-system."
+  }
+
+  assert {
+    condition     = [for c in one(data.aws_iam_policy_document.trust["efs_csi"].statement).condition : c.test if endswith(c.variable, ":aud")] == ["StringEquals"]
+    error_message = "The audience stays an exact match."
+  }
+}
+
+run "rejects_wildcards_for_other_roles" {
+  command = plan
+
+  variables {
+    service_accounts = {
+      external_secrets = { namespace = "external-secrets", name = "*" }
+    }
+  }
+
+  expect_failures = [var.service_accounts]
 }
 
 run "service_account_override" {
