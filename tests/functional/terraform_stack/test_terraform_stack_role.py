@@ -213,3 +213,14 @@ def test_destroying_a_stack_needs_the_flag(probe):
     rc, report = probe["run"]("gone", terraform_stack_state="absent", terraform_stack_allow_destroy=True)
     assert rc == 0, failure_messages(report)
     assert "/chatbot/dev/gone" not in probe["parameters"]()
+
+
+def test_outputs_mode_reads_the_state_without_planning(probe):
+    """What a step run on its own (one AWX job per step) does: read the outputs an earlier apply left,
+    changing nothing, even when the inputs would now plan a replacement."""
+    assert probe["run"]("jobs")[0] == 0
+    rc, report = probe["run"]("other", terraform_stack_state="outputs")
+    assert rc == 0, failure_messages(report)
+    assert changed(report) == 0
+    assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}
+    assert probe["parameters"]() == ["/chatbot/dev/jobs"]
