@@ -12,4 +12,4 @@ if ! find "$dir" -name 'test_*.py' -print -quit 2>/dev/null | grep -q .; then
 fi
 export PYTHONPATH="$PWD/build/collections${PYTHONPATH:+:$PYTHONPATH}"
 workers=${PYTEST_WORKERS:-2}
-exec python -m pytest "$dir" -p no:cacheprovider -n "$workers" "$@"
+exec python -m pytest "$dir" -p no:cacheprovider -n "$workers" --durations=15 "$@"

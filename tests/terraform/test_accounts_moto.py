@@ -268,5 +268,5 @@ def test_security_second_plan_is_empty(security_applied):
 
 def test_every_rendered_policy_passes_the_iam_linter(applied, security_applied):
     """SCPs, permission set policies, trust, key and bucket policies of both stacks, as applied."""
-    states = [json.loads(terraform(env, workdir, "show", "-json", "-no-color").stdout) for env, workdir, *_ in (applied, security_applied)]
+    states = [json.loads(terraform(stack[0], stack[1], "show", "-json", "-no-color").stdout) for stack in (applied, security_applied)]
     assert assert_policies_pass(states, "accounts") > 0
