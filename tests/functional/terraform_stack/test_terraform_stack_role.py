@@ -149,29 +149,61 @@ def outputs(report):
     return None
 
 
-def test_applies_once_then_changes_nothing_and_publishes_outputs(probe):
+# Every ansible-playbook run below costs several Terraform commands, each starting the AWS provider: the
+# behaviours of one stack's life are checked in one test, step by step, on one state (about half the runs
+# that separate tests would need). Each assertion names its step.
+
+
+def test_life_of_a_stack_apply_outputs_check_mode_replace_and_destroy(probe):
+    # Check mode plans and reports the change without applying it.
+    rc, report = probe["run"]("jobs", "--check")
+    assert rc == 0, failure_messages(report)
+    assert changed(report) >= 1, "a plan with changes must be reported as changed in check mode"
+    assert probe["parameters"]() == [], "check mode applied something"
+
+    # Apply once, then nothing changes; the outputs are published both times.
     rc, report = probe["run"]("jobs")
     assert rc == 0, failure_messages(report)
     assert changed(report) >= 1
-    assert "/chatbot/dev/jobs" in probe["parameters"]()
+    assert probe["parameters"]() == ["/chatbot/dev/jobs"]
     assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}
     state = probe["s3"].list_objects_v2(Bucket=probe["bucket"])["Contents"]
     assert [o["Key"] for o in state] == ["chatbot/dev/probe.tfstate"]
-
     rc, report = probe["run"]("jobs")
     assert rc == 0, failure_messages(report)
-    assert changed(report) == 0
-    assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}
+    assert changed(report) == 0, "second run"
+    assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}, "second run"
 
-
-def test_state_is_written_with_the_state_key(probe):
-    """The S3 backend sends SSE-S3 (AES256) on every PUT unless kms_key_id is set, overriding the bucket's
-    KMS default; moto records what the request asked for, as S3 does."""
-    rc, report = probe["run"]("keyed")
-    assert rc == 0, failure_messages(report)
+    # The state is written with the state key: the S3 backend sends SSE-S3 (AES256) on every PUT unless
+    # kms_key_id is set, overriding the bucket's KMS default; moto records what the request asked for, as S3 does.
     head = probe["s3"].head_object(Bucket=probe["bucket"], Key="chatbot/dev/probe.tfstate")
     assert head["ServerSideEncryption"] == "aws:kms"
     assert head["SSEKMSKeyId"] == probe["key_arn"]
+
+    # Outputs mode (a step run on its own, one AWX job per step): reads what the apply left and changes
+    # nothing, even when the inputs would now plan a replacement.
+    rc, report = probe["run"]("other", terraform_stack_state="outputs")
+    assert rc == 0, failure_messages(report)
+    assert changed(report) == 0, "outputs mode"
+    assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}, "outputs mode"
+
+    # A plan that replaces (destroys) a resource needs the flag.
+    rc, report = probe["run"]("second")
+    assert rc != 0
+    assert any("destroy" in msg for msg in failure_messages(report))
+    assert probe["parameters"]() == ["/chatbot/dev/jobs"], "a refused plan changed something"
+    rc, report = probe["run"]("second", terraform_stack_allow_destroy=True)
+    assert rc == 0, failure_messages(report)
+    assert probe["parameters"]() == ["/chatbot/dev/second"]
+
+    # Destroying the stack needs the flag too.
+    rc, report = probe["run"]("second", terraform_stack_state="absent")
+    assert rc != 0
+    assert any("terraform_stack_allow_destroy=true" in msg for msg in failure_messages(report))
+    assert probe["parameters"]() == ["/chatbot/dev/second"], "a refused destroy removed something"
+    rc, report = probe["run"]("second", terraform_stack_state="absent", terraform_stack_allow_destroy=True)
+    assert rc == 0, failure_messages(report)
+    assert probe["parameters"]() == []
 
 
 def test_a_missing_state_key_stops_the_run_before_terraform(probe):
@@ -180,47 +212,3 @@ def test_a_missing_state_key_stops_the_run_before_terraform(probe):
     assert rc != 0
     assert any("Run the bootstrap step first" in msg for msg in failure_messages(report))
     assert probe["s3"].list_objects_v2(Bucket=probe["bucket"]).get("KeyCount") == 0, "nothing may be written without the key"
-
-
-def test_check_mode_plans_without_applying(probe):
-    rc, report = probe["run"]("audit", "--check")
-    assert rc == 0, failure_messages(report)
-    assert changed(report) >= 1, "a plan with changes must be reported as changed in check mode"
-    assert "/chatbot/dev/audit" not in probe["parameters"]()
-
-
-def test_a_plan_that_destroys_needs_the_flag(probe):
-    assert probe["run"]("first")[0] == 0
-    rc, report = probe["run"]("second")
-    assert rc != 0
-    assert any("destroy" in msg for msg in failure_messages(report))
-    assert "/chatbot/dev/first" in probe["parameters"]()
-    assert "/chatbot/dev/second" not in probe["parameters"]()
-
-    rc, report = probe["run"]("second", terraform_stack_allow_destroy=True)
-    assert rc == 0, failure_messages(report)
-    assert "/chatbot/dev/second" in probe["parameters"]()
-    assert "/chatbot/dev/first" not in probe["parameters"]()
-
-
-def test_destroying_a_stack_needs_the_flag(probe):
-    assert probe["run"]("gone")[0] == 0
-    rc, report = probe["run"]("gone", terraform_stack_state="absent")
-    assert rc != 0
-    assert any("terraform_stack_allow_destroy=true" in msg for msg in failure_messages(report))
-    assert "/chatbot/dev/gone" in probe["parameters"]()
-
-    rc, report = probe["run"]("gone", terraform_stack_state="absent", terraform_stack_allow_destroy=True)
-    assert rc == 0, failure_messages(report)
-    assert "/chatbot/dev/gone" not in probe["parameters"]()
-
-
-def test_outputs_mode_reads_the_state_without_planning(probe):
-    """What a step run on its own (one AWX job per step) does: read the outputs an earlier apply left,
-    changing nothing, even when the inputs would now plan a replacement."""
-    assert probe["run"]("jobs")[0] == 0
-    rc, report = probe["run"]("other", terraform_stack_state="outputs")
-    assert rc == 0, failure_messages(report)
-    assert changed(report) == 0
-    assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}
-    assert probe["parameters"]() == ["/chatbot/dev/jobs"]
