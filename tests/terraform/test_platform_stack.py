@@ -46,7 +46,7 @@ def test_stack_plans_with_inventory_values(initialised_stack, environment):
         ["terraform", f"-chdir={STACK}", "test", f"-var-file={var_file}", "-no-color"], env=env, capture_output=True, text=True, check=False, timeout=600
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    assert "4 passed, 0 failed" in result.stdout
+    assert "6 passed, 0 failed" in result.stdout
 
 
 def test_environments_are_sized_differently():
@@ -69,3 +69,23 @@ def test_environments_are_sized_differently():
     assert not any(v["documentdb"]["enabled"] for v in (dev, staging, prod)), "Atlas is the database; DocumentDB is opt-in"
     for values in (staging, prod):
         assert "mongodb" not in values["app_secrets"]["secrets"], "the Atlas step owns <name>/<env>/mongodb there"
+
+
+@pytest.mark.parametrize("environment", ["dev", "staging", "prod"])
+def test_the_ansible_controller_can_reach_the_api(environment):
+    """Steps 6-9 talk to the API from AWX or CI: either the public endpoint admits the controller's egress
+    CIDRs or the private endpoint admits its network (docs/infrastructure.md, API endpoint access)."""
+    values = stack_vars(environment)
+    public = values["endpoint_public_access_cidrs"]
+    private = values.get("endpoint_private_access_cidrs", []) + values.get("endpoint_private_access_security_group_ids", [])
+    assert public or private, f"{environment}: nothing can reach the private-only API endpoint"
+    assert all(not cidr.endswith("/0") for cidr in public + values.get("endpoint_private_access_cidrs", []))
+
+
+@pytest.mark.parametrize("environment", ["local", "dev", "staging", "prod"])
+def test_addon_builds_are_pinned_for_the_cluster_version(environment):
+    values = stack_vars(environment)
+    versions = values["addon_versions"]
+    assert set(versions) == {"coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver"}
+    assert versions["kube-proxy"].startswith(f"v{values['kubernetes_version']}."), "kube-proxy is built per Kubernetes minor"
+    assert versions["coredns"] is not None

@@ -1,11 +1,14 @@
 # Amazon DocumentDB (MongoDB-compatible) as the in-VPC alternative to MongoDB Atlas, off unless the
 # environment asks for it: private subnets only, TLS required, KMS at rest, audit and profiler logs
-# to CloudWatch, deletion protection, a final snapshot, and a master password that DocumentDB itself
-# generates and keeps in Secrets Manager (manage_master_user_password), so no credential passes
-# through code, the inventory or the Terraform state.
+# to KMS-encrypted CloudWatch log groups with retention, deletion protection, a final snapshot, and a
+# master password that DocumentDB itself generates and keeps in Secrets Manager
+# (manage_master_user_password), so no credential passes through code, the inventory or the Terraform
+# state. That secret is encrypted with the AWS managed key aws/secretsmanager: provider 5.100 has no
+# argument to name another one (docs/infrastructure.md).
 
 locals {
-  port = 27017
+  port        = 27017
+  log_exports = ["audit", "profiler"]
   # 5.0.0 -> docdb5.0
   family = "docdb${join(".", slice(split(".", var.engine_version), 0, 2))}"
 }
@@ -61,6 +64,17 @@ resource "aws_docdb_cluster_parameter_group" "this" {
   }
 }
 
+# DocumentDB creates /aws/docdb/<cluster>/<log> itself on first export, without a KMS key and with logs
+# kept forever. Created here first, with the customer managed key and a retention.
+resource "aws_cloudwatch_log_group" "exports" {
+  for_each = toset(local.log_exports)
+
+  name              = "/aws/docdb/${var.name}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+  tags              = var.tags
+}
+
 resource "aws_docdb_cluster" "this" {
   cluster_identifier              = var.name
   engine                          = "docdb"
@@ -76,12 +90,14 @@ resource "aws_docdb_cluster" "this" {
   backup_retention_period         = var.backup_retention_days
   preferred_backup_window         = "02:00-03:00"
   preferred_maintenance_window    = "sun:05:30-sun:06:30"
-  enabled_cloudwatch_logs_exports = ["audit", "profiler"]
+  enabled_cloudwatch_logs_exports = local.log_exports
   deletion_protection             = var.deletion_protection
   skip_final_snapshot             = false
   final_snapshot_identifier       = "${var.name}-final"
   apply_immediately               = false
   tags                            = var.tags
+
+  depends_on = [aws_cloudwatch_log_group.exports]
 }
 
 resource "aws_docdb_cluster_instance" "this" {

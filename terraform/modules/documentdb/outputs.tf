@@ -22,3 +22,8 @@ output "security_group_id" {
   description = "Security group of the cluster."
   value       = aws_security_group.this.id
 }
+
+output "log_group_names" {
+  description = "CloudWatch log groups of the audit and profiler exports."
+  value       = { for k, g in aws_cloudwatch_log_group.exports : k => g.name }
+}

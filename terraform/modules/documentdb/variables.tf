@@ -95,6 +95,27 @@ variable "deletion_protection" {
   default     = true
 }
 
+variable "log_kms_key_arn" {
+  description = "Customer managed KMS key of the audit and profiler log groups; its key policy must let CloudWatch Logs use it for /aws/docdb/<name>/* (the platform stack's logs key does)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the audit and profiler log groups in days."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (for example 30, 90, 365)."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)

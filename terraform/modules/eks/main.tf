@@ -17,7 +17,9 @@ locals {
   # The EKS API spells taint effects in upper snake case; Kubernetes (tolerations, node templates) in camel case.
   kubernetes_taint_effects = { NO_SCHEDULE = "NoSchedule", NO_EXECUTE = "NoExecute", PREFER_NO_SCHEDULE = "PreferNoSchedule" }
 
-  addons_before_nodes = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]
+  # Every workload role is IRSA (workload_iam), so the EKS Pod Identity agent is not installed: it would
+  # run on every node with nothing to serve (no pod identity association exists).
+  addons_before_nodes = ["vpc-cni", "kube-proxy"]
 
   # The add-ons this module installs (none when addons_enabled is false, against emulators only).
   addons = var.addons_enabled ? var.addons : {}
@@ -137,6 +139,33 @@ resource "aws_security_group" "cluster" {
   }
 
   tags = merge(var.tags, { Name = "${local.cluster_name}-cluster" })
+}
+
+# Who may reach the private API endpoint (HTTPS) from inside the VPC or a connected network: the Ansible
+# controller (AWX execution nodes, a CI runner, an SSM port-forwarding host). Nodes reach the control plane
+# through the cluster security group EKS manages; these rules are for people and automation.
+resource "aws_vpc_security_group_ingress_rule" "api_from_cidrs" {
+  for_each = toset(var.endpoint_private_access_cidrs)
+
+  security_group_id = aws_security_group.cluster.id
+  description       = "Kubernetes API from ${each.value}"
+  cidr_ipv4         = each.value
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  tags              = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "api_from_security_groups" {
+  for_each = toset(var.endpoint_private_access_security_group_ids)
+
+  security_group_id            = aws_security_group.cluster.id
+  description                  = "Kubernetes API from ${each.value}"
+  referenced_security_group_id = each.value
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  tags                         = var.tags
 }
 
 data "aws_vpc" "this" {

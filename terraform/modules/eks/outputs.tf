@@ -77,7 +77,30 @@ output "kms_key_arn" {
   value       = aws_kms_key.cluster.arn
 }
 
+output "api_security_group_id" {
+  description = "The cluster's additional security group, which admits endpoint_private_access_cidrs and _security_group_ids to the private API endpoint."
+  value       = aws_security_group.cluster.id
+}
+
+output "api_ingress_sources" {
+  description = "CIDRs and security groups admitted to the private API endpoint on 443 (endpoint_private_access_cidrs and _security_group_ids)."
+  value = {
+    cidrs              = sort([for r in aws_vpc_security_group_ingress_rule.api_from_cidrs : r.cidr_ipv4])
+    security_group_ids = sort([for r in aws_vpc_security_group_ingress_rule.api_from_security_groups : r.referenced_security_group_id])
+  }
+}
+
+output "addon_configuration_values" {
+  description = "Configuration values (JSON) of the installed add-ons by name; null where an add-on runs with its defaults."
+  value       = { for n, a in merge(aws_eks_addon.before_nodes, aws_eks_addon.after_nodes) : n => a.configuration_values }
+}
+
+output "unpinned_addons" {
+  description = "Add-ons without a pinned version: they follow the EKS default build for the Kubernetes version, which AWS moves. The platform step warns about each."
+  value       = sort([for n, a in local.addons : n if a.version == null])
+}
+
 output "addon_versions" {
-  description = "Installed add-on versions by name."
+  description = "Installed add-on versions by name (pinned, or the EKS default build resolved at plan time)."
   value       = local.addon_versions
 }

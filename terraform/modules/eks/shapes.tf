@@ -40,3 +40,8 @@ locals {
     },
   )
 }
+
+# For the node_groups validation message (variables.tf).
+locals {
+  shape_labels = { for t, s in local.instance_shapes : t => "${s.vcpu} vCPU/${s.memory_mib} MiB/${s.gpus} GPU" }
+}

@@ -55,6 +55,28 @@ variable "endpoint_public_access_cidrs" {
   }
 }
 
+variable "endpoint_private_access_cidrs" {
+  description = "CIDRs (inside the VPC or reaching it over peering, Transit Gateway, VPN or Direct Connect) allowed to the private API endpoint on 443: where the Ansible controller runs (AWX execution nodes, CI runners, an SSM port-forwarding host)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.endpoint_private_access_cidrs : can(cidrhost(c, 0)) && c != "0.0.0.0/0"])
+    error_message = "endpoint_private_access_cidrs must be valid CIDRs and must not contain 0.0.0.0/0."
+  }
+}
+
+variable "endpoint_private_access_security_group_ids" {
+  description = "Security groups (in the cluster's VPC) allowed to the private API endpoint on 443, for example the one of an AWX execution node or an SSM port-forwarding host."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for g in var.endpoint_private_access_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", g))])
+    error_message = "endpoint_private_access_security_group_ids takes security group ids (sg-...)."
+  }
+}
+
 variable "cluster_log_types" {
   description = "Control-plane log types sent to CloudWatch Logs."
   type        = list(string)
@@ -139,12 +161,12 @@ variable "node_groups" {
 
   validation {
     condition     = alltrue([for g in values(var.node_groups) : length(g.instance_types) > 0 && alltrue([for t in g.instance_types : contains(keys(local.instance_shapes), t)])])
-    error_message = "Every node group needs instance types from the shape table in terraform/modules/eks/shapes.tf (x86_64 types with their vCPUs, memory and GPUs); unknown: ${join(", ", sort(distinct(flatten([for g in values(var.node_groups) : [for t in g.instance_types : t if !contains(keys(local.instance_shapes), t)]]))))}."
+    error_message = "Every node group needs instance types from the shape table in terraform/modules/eks/shapes.tf (x86_64 types with their vCPUs, memory and GPUs); unknown: ${join(", ", sort(setsubtract(flatten([for g in values(var.node_groups) : g.instance_types]), keys(local.instance_shapes))))}."
   }
 
   validation {
     condition     = alltrue([for g in values(var.node_groups) : length(distinct([for t in g.instance_types : lookup(local.instance_shapes, t, { vcpu = -1, memory_mib = -1, gpus = -1 })])) <= 1])
-    error_message = "The instance types of a node group must have the same vCPUs, memory and GPUs (cluster-autoscaler sizes a group from one template node); mixed: ${join("; ", [for n, g in var.node_groups : "${n} = ${join(", ", [for t in g.instance_types : "${t} (${try("${local.instance_shapes[t].vcpu} vCPU/${local.instance_shapes[t].memory_mib} MiB/${local.instance_shapes[t].gpus} GPU", "?")})"])}" if length(distinct([for t in g.instance_types : lookup(local.instance_shapes, t, { vcpu = -1, memory_mib = -1, gpus = -1 })])) > 1])}."
+    error_message = "The instance types of a node group must have the same vCPUs, memory and GPUs (cluster-autoscaler sizes a group from one template node); mixed: ${join("; ", compact([for n, g in var.node_groups : length(distinct([for t in g.instance_types : lookup(local.shape_labels, t, t)])) > 1 ? format("%s = %s", n, join(", ", formatlist("%s (%s)", g.instance_types, [for t in g.instance_types : lookup(local.shape_labels, t, "?")]))) : ""]))}."
   }
 
   validation {
@@ -176,10 +198,12 @@ variable "node_groups" {
 
 variable "addons" {
   description = <<-EOT
-    EKS add-ons by name. version pins an exact build (from `aws eks describe-addon-versions --kubernetes-version <v>`);
-    null takes the EKS default build for kubernetes_version, read at plan time (it can move when AWS changes the
-    default, so pin in staging and prod). service_account_role_arn is the IRSA role of the add-on's controller.
-    The six add-ons of the default are required.
+    EKS add-ons by name. version pins an exact build (from the EKS user guide's version tables or
+    `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`); null takes the EKS default
+    build for kubernetes_version, read at plan time, which AWS moves (output unpinned_addons lists them).
+    kube-proxy's build must be of the cluster's minor version. service_account_role_arn is the IRSA role of the
+    add-on's controller; configuration_values is the add-on's JSON configuration. The five add-ons of the default
+    are required; the EKS Pod Identity agent is not one of them (every workload uses IRSA).
   EOT
   type = map(object({
     version                  = optional(string)
@@ -187,22 +211,31 @@ variable "addons" {
     configuration_values     = optional(string)
   }))
   default = {
-    coredns                = {}
-    kube-proxy             = {}
-    vpc-cni                = {}
-    aws-ebs-csi-driver     = {}
-    aws-efs-csi-driver     = {}
-    eks-pod-identity-agent = {}
+    coredns            = {}
+    kube-proxy         = {}
+    vpc-cni            = {}
+    aws-ebs-csi-driver = {}
+    aws-efs-csi-driver = {}
   }
 
   validation {
-    condition     = length(setsubtract(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent"], keys(var.addons))) == 0
-    error_message = "addons must contain coredns, kube-proxy, vpc-cni, aws-ebs-csi-driver, aws-efs-csi-driver and eks-pod-identity-agent."
+    condition     = length(setsubtract(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver"], keys(var.addons))) == 0
+    error_message = "addons must contain coredns, kube-proxy, vpc-cni, aws-ebs-csi-driver and aws-efs-csi-driver."
   }
 
   validation {
     condition     = alltrue([for a in values(var.addons) : a.version == null || can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$", a.version))])
     error_message = "Each add-on version must be null or an exact EKS build such as v1.19.4-eksbuild.1."
+  }
+
+  validation {
+    condition     = try(var.addons["kube-proxy"].version == null || startswith(var.addons["kube-proxy"].version, "v${var.kubernetes_version}."), true)
+    error_message = "The kube-proxy build must be of the cluster's Kubernetes minor version (v${var.kubernetes_version}.<patch>-eksbuild.<n>)."
+  }
+
+  validation {
+    condition     = alltrue([for a in values(var.addons) : a.configuration_values == null || can(jsondecode(a.configuration_values))])
+    error_message = "configuration_values must be a JSON object."
   }
 }
 

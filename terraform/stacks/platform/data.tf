@@ -12,6 +12,8 @@ locals {
   logs_bucket     = "${local.prefix}-logs-${local.account_id}"
   assets_bucket   = "${local.prefix}-assets-${local.account_id}"
   waf_log_pattern = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${local.account_id}:log-group:${local.waf_log_group}"
+  # DocumentDB exports to /aws/docdb/<cluster>/<log>; the documentdb module creates those groups on this key.
+  docdb_log_pattern = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${local.account_id}:log-group:/aws/docdb/${local.prefix}/*"
 }
 
 module "data_kms" {
@@ -26,8 +28,8 @@ module "logs_kms" {
   source = "../../modules/kms_key"
 
   name                      = "${local.prefix}-edge-logs"
-  description               = "WAF logs of ${local.prefix}"
-  cloudwatch_log_group_arns = [local.waf_log_pattern, "${local.waf_log_pattern}:*"]
+  description               = "Log groups of ${local.prefix}: WAF, and DocumentDB's audit and profiler logs when enabled"
+  cloudwatch_log_group_arns = concat([local.waf_log_pattern, "${local.waf_log_pattern}:*"], var.documentdb.enabled ? [local.docdb_log_pattern] : [])
   tags                      = local.tags
 }
 
@@ -105,6 +107,8 @@ module "documentdb" {
   instance_count             = var.documentdb.instance_count
   backup_retention_days      = var.documentdb.backup_retention_days
   deletion_protection        = var.documentdb.deletion_protection
+  log_kms_key_arn            = module.logs_kms.arn
+  log_retention_days         = var.log_retention_days
   tags                       = local.tags
 }
 

@@ -21,7 +21,14 @@ locals {
 
   azs = var.availability_zones != null ? var.availability_zones : slice(sort(data.aws_availability_zones.available.names), 0, 3)
 
-  required_addons = ["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent"]
+  # No EKS Pod Identity agent: every workload role is IRSA (docs/infrastructure.md, "Workload identity").
+  required_addons = ["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver"]
+
+  # The VPC CNI's network policy agent enforces Kubernetes NetworkPolicies (eBPF on every node); without
+  # enableNetworkPolicy the CNI ignores them and every policy of the charts would be decoration.
+  addon_configuration = {
+    "vpc-cni" = jsonencode({ enableNetworkPolicy = "true" })
+  }
 
   # IRSA roles of the add-ons that call AWS APIs.
   addon_roles = {
@@ -114,18 +121,22 @@ module "eks" {
   node_subnet_ids              = module.network.private_subnet_ids
   control_plane_subnet_ids     = module.network.intra_subnet_ids
   endpoint_public_access_cidrs = var.endpoint_public_access_cidrs
-  admin_principal_arns         = var.admin_principal_arns
-  cluster_log_retention_days   = var.log_retention_days
-  node_groups                  = var.node_groups
-  node_volume_kms_key_arn      = module.ebs_kms.arn
-  detailed_monitoring          = var.node_detailed_monitoring
-  addons_enabled               = var.eks_addons_enabled
-  access_entries_enabled       = var.eks_access_entries_enabled
+  # The Ansible controller's networks on the private endpoint (docs/infrastructure.md, "API endpoint access").
+  endpoint_private_access_cidrs              = var.endpoint_private_access_cidrs
+  endpoint_private_access_security_group_ids = var.endpoint_private_access_security_group_ids
+  admin_principal_arns                       = var.admin_principal_arns
+  cluster_log_retention_days                 = var.log_retention_days
+  node_groups                                = var.node_groups
+  node_volume_kms_key_arn                    = module.ebs_kms.arn
+  detailed_monitoring                        = var.node_detailed_monitoring
+  addons_enabled                             = var.eks_addons_enabled
+  access_entries_enabled                     = var.eks_access_entries_enabled
 
   addons = {
     for a in local.required_addons : a => {
       version                  = lookup(var.addon_versions, a, null)
       service_account_role_arn = lookup(local.addon_roles, a, null)
+      configuration_values     = lookup(local.addon_configuration, a, null)
     }
   }
 }

@@ -74,8 +74,18 @@ output "node_role_arn" {
 }
 
 output "addon_versions" {
-  description = "Installed EKS add-on versions."
+  description = "EKS add-on versions by name: the pinned builds and, for unpinned add-ons, the EKS default build resolved at plan time (copy them into the inventory to pin)."
   value       = module.eks.addon_versions
+}
+
+output "unpinned_addons" {
+  description = "Add-ons without a pinned build in addon_versions; they follow the EKS default build, which AWS moves."
+  value       = module.eks.unpinned_addons
+}
+
+output "api_security_group_id" {
+  description = "Security group on the control plane's ENIs that admits endpoint_private_access_cidrs and _security_group_ids on 443."
+  value       = module.eks.api_security_group_id
 }
 
 output "irsa_role_arns" {

@@ -73,7 +73,19 @@ variable "kubernetes_version" {
 }
 
 variable "endpoint_public_access_cidrs" {
-  description = "CIDRs allowed on the public API endpoint; [] keeps the endpoint private."
+  description = "CIDRs allowed on the public API endpoint (the Ansible controller's egress addresses); [] keeps the endpoint private."
+  type        = list(string)
+  default     = []
+}
+
+variable "endpoint_private_access_cidrs" {
+  description = "CIDRs allowed to the private API endpoint on 443 (the controller's network inside the VPC or connected to it)."
+  type        = list(string)
+  default     = []
+}
+
+variable "endpoint_private_access_security_group_ids" {
+  description = "Security groups in the VPC allowed to the private API endpoint on 443 (an AWX execution node, an SSM port-forwarding host)."
   type        = list(string)
   default     = []
 }
@@ -119,9 +131,20 @@ variable "eks_access_entries_enabled" {
 }
 
 variable "addon_versions" {
-  description = "Pinned EKS add-on builds by add-on name; a missing or null entry takes the EKS default for kubernetes_version."
+  description = "EKS add-on builds by add-on name, one entry for each of coredns, kube-proxy, vpc-cni, aws-ebs-csi-driver and aws-efs-csi-driver; null takes the EKS default build for kubernetes_version (output unpinned_addons lists those, and the platform step warns)."
   type        = map(string)
-  default     = {}
+  default = {
+    coredns            = null
+    kube-proxy         = null
+    vpc-cni            = null
+    aws-ebs-csi-driver = null
+    aws-efs-csi-driver = null
+  }
+
+  validation {
+    condition     = toset(keys(var.addon_versions)) == toset(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver"])
+    error_message = "addon_versions needs one entry (a build or null) for each of coredns, kube-proxy, vpc-cni, aws-ebs-csi-driver and aws-efs-csi-driver, and no other: an add-on left out or misspelt would silently float."
+  }
 }
 
 variable "secrets_name_prefix" {
@@ -153,7 +176,17 @@ variable "documentdb" {
     backup_retention_days = optional(number, 7)
     deletion_protection   = optional(bool, true)
   })
-  default = {}
+  # Written out (not {}) so static analysis sees the values: checkov reads an empty default's attributes
+  # from the type expression, gets the text "optional(number,7)" for backup_retention_days and crashes in
+  # CKV_AWS_360 (DocumentDB backup retention) instead of checking it.
+  default = {
+    enabled               = false
+    engine_version        = "5.0.0"
+    instance_class        = "db.t4g.medium"
+    instance_count        = 1
+    backup_retention_days = 7
+    deletion_protection   = true
+  }
 }
 
 variable "queue" {

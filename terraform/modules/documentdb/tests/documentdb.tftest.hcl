@@ -15,6 +15,7 @@ variables {
   subnet_ids                 = ["subnet-a", "subnet-b", "subnet-c"]
   allowed_security_group_ids = ["sg-0123456789abcdef0"]
   kms_key_arn                = "arn:aws:kms:eu-west-1:111122223333:key/data"
+  log_kms_key_arn            = "arn:aws:kms:eu-west-1:111122223333:key/logs"
 }
 
 run "encrypted_private_and_password_managed_by_aws" {
@@ -53,6 +54,25 @@ run "encrypted_private_and_password_managed_by_aws" {
   assert {
     condition     = length(aws_docdb_cluster_instance.this) == 1
     error_message = "One instance by default."
+  }
+}
+
+run "log_groups_exist_first_with_key_and_retention" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_log_group.exports)) == toset(aws_docdb_cluster.this.enabled_cloudwatch_logs_exports)
+    error_message = "Every exported log gets its log group before the cluster exists (DocumentDB would otherwise create it unencrypted and unbounded)."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.exports["audit"].name == "/aws/docdb/chatbot-test/audit" && aws_cloudwatch_log_group.exports["profiler"].name == "/aws/docdb/chatbot-test/profiler"
+    error_message = "The log groups carry the names DocumentDB writes to: /aws/docdb/<cluster>/<log>."
+  }
+
+  assert {
+    condition     = alltrue([for g in aws_cloudwatch_log_group.exports : g.kms_key_id == "arn:aws:kms:eu-west-1:111122223333:key/logs" && g.retention_in_days == 365])
+    error_message = "The log groups are encrypted with the customer managed key and keep logs 365 days by default."
   }
 }
 

@@ -40,12 +40,11 @@ variables {
   admin_principal_arns     = ["arn:aws:iam::111122223333:role/platform-admin"]
   node_volume_kms_key_arn  = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"
   addons = {
-    coredns                = { version = "v1.12.1-eksbuild.2" }
-    kube-proxy             = {}
-    vpc-cni                = { service_account_role_arn = "arn:aws:iam::111122223333:role/vpc-cni" }
-    aws-ebs-csi-driver     = {}
-    aws-efs-csi-driver     = {}
-    eks-pod-identity-agent = {}
+    coredns            = { version = "v1.14.3-eksbuild.3" }
+    kube-proxy         = { version = "v1.36.0-eksbuild.14" }
+    vpc-cni            = { service_account_role_arn = "arn:aws:iam::111122223333:role/vpc-cni", configuration_values = "{\"enableNetworkPolicy\":\"true\"}" }
+    aws-ebs-csi-driver = {}
+    aws-efs-csi-driver = {}
   }
 }
 
@@ -287,24 +286,93 @@ run "addons_installed_and_pinned" {
   command = plan
 
   assert {
-    condition     = toset(concat(keys(aws_eks_addon.before_nodes), keys(aws_eks_addon.after_nodes))) == toset(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent"])
-    error_message = "All six add-ons must be installed."
+    condition     = toset(concat(keys(aws_eks_addon.before_nodes), keys(aws_eks_addon.after_nodes))) == toset(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver"])
+    error_message = "The five add-ons must be installed, and no EKS Pod Identity agent (every workload uses IRSA)."
   }
 
   assert {
-    condition     = toset(keys(aws_eks_addon.before_nodes)) == toset(["vpc-cni", "kube-proxy", "eks-pod-identity-agent"])
+    condition     = toset(keys(aws_eks_addon.before_nodes)) == toset(["vpc-cni", "kube-proxy"])
     error_message = "Networking add-ons must be created before the nodes."
   }
 
   assert {
-    condition     = aws_eks_addon.after_nodes["coredns"].addon_version == "v1.12.1-eksbuild.2"
+    condition     = aws_eks_addon.after_nodes["coredns"].addon_version == "v1.14.3-eksbuild.3" && aws_eks_addon.before_nodes["kube-proxy"].addon_version == "v1.36.0-eksbuild.14"
     error_message = "A pinned add-on version must be used as given."
+  }
+
+  assert {
+    condition     = aws_eks_addon.after_nodes["aws-ebs-csi-driver"].addon_version == "v1.0.0-eksbuild.1" && length(data.aws_eks_addon_version.default) == 3
+    error_message = "Only an unpinned add-on reads the EKS default build."
+  }
+
+  assert {
+    condition     = output.unpinned_addons == tolist(["aws-ebs-csi-driver", "aws-efs-csi-driver", "vpc-cni"])
+    error_message = "Every unpinned add-on is reported, so the platform step can warn about it."
   }
 
   assert {
     condition     = aws_eks_addon.before_nodes["vpc-cni"].service_account_role_arn == "arn:aws:iam::111122223333:role/vpc-cni"
     error_message = "vpc-cni must run with its IRSA role."
   }
+
+  assert {
+    condition     = jsondecode(aws_eks_addon.before_nodes["vpc-cni"].configuration_values) == { enableNetworkPolicy = "true" }
+    error_message = "The add-on's configuration values must be passed through."
+  }
+}
+
+run "rejects_a_kube_proxy_build_of_another_minor" {
+  command = plan
+
+  variables {
+    addons = {
+      coredns            = {}
+      kube-proxy         = { version = "v1.35.3-eksbuild.2" }
+      vpc-cni            = {}
+      aws-ebs-csi-driver = {}
+      aws-efs-csi-driver = {}
+    }
+  }
+
+  expect_failures = [var.addons]
+}
+
+run "api_reachable_only_from_the_given_networks" {
+  command = plan
+
+  variables {
+    endpoint_private_access_cidrs              = ["10.0.0.0/16"]
+    endpoint_private_access_security_group_ids = ["sg-0123456789abcdef0"]
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.api_from_cidrs["10.0.0.0/16"].from_port == 443 && aws_vpc_security_group_ingress_rule.api_from_cidrs["10.0.0.0/16"].to_port == 443 && aws_vpc_security_group_ingress_rule.api_from_cidrs["10.0.0.0/16"].ip_protocol == "tcp"
+    error_message = "A controller network gets HTTPS to the API endpoint, nothing else."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.api_from_security_groups["sg-0123456789abcdef0"].referenced_security_group_id == "sg-0123456789abcdef0" && aws_vpc_security_group_ingress_rule.api_from_security_groups["sg-0123456789abcdef0"].from_port == 443
+    error_message = "A controller security group gets HTTPS to the API endpoint."
+  }
+}
+
+run "no_api_ingress_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_vpc_security_group_ingress_rule.api_from_cidrs) + length(aws_vpc_security_group_ingress_rule.api_from_security_groups) == 0
+    error_message = "Without inputs nobody but the nodes reaches the API endpoint."
+  }
+}
+
+run "rejects_open_private_ingress" {
+  command = plan
+
+  variables {
+    endpoint_private_access_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.endpoint_private_access_cidrs]
 }
 
 run "rejects_old_version" {

@@ -99,13 +99,23 @@ run "environment_plan" {
   }
 
   assert {
-    condition     = toset(keys(module.eks.addon_versions)) == toset(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver", "eks-pod-identity-agent"])
-    error_message = "All six add-ons must be installed."
+    condition     = toset(keys(module.eks.addon_versions)) == toset(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver"])
+    error_message = "The five add-ons must be installed, without the EKS Pod Identity agent (every workload role is IRSA)."
   }
 
   assert {
-    condition     = alltrue([for a, v in var.addon_versions : module.eks.addon_versions[a] == v])
+    condition     = alltrue([for a, v in var.addon_versions : module.eks.addon_versions[a] == v if v != null])
     error_message = "Pinned add-on versions from the inventory must be used."
+  }
+
+  assert {
+    condition     = output.unpinned_addons == sort([for a, v in var.addon_versions : a if v == null])
+    error_message = "Every add-on without a pinned build is reported (the platform step warns about it)."
+  }
+
+  assert {
+    condition     = jsondecode(module.eks.addon_configuration_values["vpc-cni"]).enableNetworkPolicy == "true"
+    error_message = "The VPC CNI add-on must run its network policy agent (enableNetworkPolicy), or every NetworkPolicy is ignored."
   }
 
   assert {
@@ -119,6 +129,11 @@ run "environment_plan" {
   }
 
   assert {
+    condition     = module.eks.api_ingress_sources.cidrs == tolist(sort(var.endpoint_private_access_cidrs)) && module.eks.api_ingress_sources.security_group_ids == tolist(sort(var.endpoint_private_access_security_group_ids))
+    error_message = "The inventory's controller networks must be admitted to the private API endpoint."
+  }
+
+  assert {
     condition     = output.region == var.region && output.secrets_name_prefix == coalesce(var.secrets_name_prefix, "${var.name}/${var.environment}/")
     error_message = "The cluster add-ons step reads the region and the secrets path External Secrets may read from the outputs."
   }
@@ -126,6 +141,30 @@ run "environment_plan" {
   assert {
     condition     = toset(keys(output.node_groups)) == toset(keys(var.node_groups)) && alltrue([for k, g in output.node_groups : g.min_size == var.node_groups[k].min_size && g.max_size == var.node_groups[k].max_size])
     error_message = "Every node group is an output with its sizes (cluster-autoscaler, scale from zero)."
+  }
+}
+
+run "rejects_an_add_on_left_out_of_addon_versions" {
+  command = plan
+
+  variables {
+    addon_versions = { coredns = "v1.14.3-eksbuild.3", kube-proxy = "v1.36.0-eksbuild.14" }
+  }
+
+  expect_failures = [var.addon_versions]
+}
+
+run "controller_networks_reach_the_private_endpoint" {
+  command = plan
+
+  variables {
+    endpoint_private_access_cidrs              = ["10.0.0.0/16"]
+    endpoint_private_access_security_group_ids = ["sg-0123456789abcdef0"]
+  }
+
+  assert {
+    condition     = module.eks.api_ingress_sources == { cidrs = tolist(["10.0.0.0/16"]), security_group_ids = tolist(["sg-0123456789abcdef0"]) }
+    error_message = "The controller's networks must reach the private API endpoint (HTTPS on the cluster's security group)."
   }
 }
 
