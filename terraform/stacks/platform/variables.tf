@@ -142,8 +142,8 @@ variable "addon_versions" {
   }
 
   validation {
-    condition     = toset(keys(var.addon_versions)) == toset(["coredns", "kube-proxy", "vpc-cni", "aws-ebs-csi-driver", "aws-efs-csi-driver"])
-    error_message = "addon_versions needs one entry (a build or null) for each of coredns, kube-proxy, vpc-cni, aws-ebs-csi-driver and aws-efs-csi-driver, and no other: an add-on left out or misspelt would silently float."
+    condition     = toset(keys(var.addon_versions)) == toset(local.required_addons)
+    error_message = "addon_versions needs one entry (a build or null) for each of ${join(", ", local.required_addons)}, and no other: an add-on left out or misspelt would silently float."
   }
 }
 
