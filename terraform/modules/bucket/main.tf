@@ -1,12 +1,10 @@
 # One private S3 bucket: versioned, encrypted (SSE-KMS with bucket keys, or SSE-S3 where AWS
 # requires it, such as targets of server access logs), owner-enforced, TLS 1.2+ only, with lifecycle
 # rules and optional access logging into another bucket.
+# checkov findings that hold for some buckets only are suppressed where the module is called, on the
+# instance they are true for (a skip on the module block applies to that instance alone).
 
 resource "aws_s3_bucket" "this" {
-  # checkov:skip=CKV2_AWS_62: event notifications are not needed for these buckets; consumers read through the application.
-  # checkov:skip=CKV_AWS_144: cross-region replication is a disaster-recovery choice per environment, not a default.
-  # checkov:skip=CKV_AWS_18: access logging is configured by aws_s3_bucket_logging when logging_target_bucket is set; the log bucket itself cannot log into itself.
-  # checkov:skip=CKV_AWS_145: SSE-KMS is the default; a server-access-log target must use SSE-S3 (AWS does not deliver those logs to SSE-KMS buckets).
   bucket              = var.name
   force_destroy       = var.force_destroy
   object_lock_enabled = var.object_lock != null
