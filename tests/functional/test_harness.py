@@ -30,13 +30,15 @@ def module_copy(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
-def test_terraform_validate_rejects_a_misspelt_argument(module_copy):
+def test_terraform_test_rejects_a_misspelt_argument(module_copy):
+    # The stage runs no separate `terraform validate` where a folder has tests: `terraform test` must
+    # refuse the configuration by itself.
     main = module_copy / "main.tf"
     main.write_text(main.read_text().replace("enable_key_rotation", "enable_key_rotaton", 1))
     assert run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], module_copy).returncode == 0
-    result = run(["terraform", "validate", "-no-color"], module_copy)
+    result = run(["terraform", "test", "-no-color"], module_copy)
     assert result.returncode != 0
-    assert "enable_key_rotaton" in result.stderr
+    assert "enable_key_rotaton" in result.stdout + result.stderr
 
 
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
