@@ -100,6 +100,7 @@ module "redis" {
 
 # The alternative to Atlas, only when the inventory turns it on (platform_stack_documentdb.enabled).
 module "documentdb" {
+  # checkov:skip=CKV_AWS_360: checkov 3.3.30 leaves this instance's inputs unresolved and crashes on the text var.backup_retention_days; variable documentdb's validation holds retention at 7-35 days, and the module scanned alone passes the check.
   source = "../../modules/documentdb"
   count  = var.documentdb.enabled ? 1 : 0
 

@@ -118,6 +118,16 @@ run "data_services" {
   }
 }
 
+run "documentdb_keeps_a_week_of_backups" {
+  command = plan
+
+  variables {
+    documentdb = { enabled = true, backup_retention_days = 3 }
+  }
+
+  expect_failures = [var.documentdb]
+}
+
 run "documentdb_alternative" {
   # The same mocked apply with DocumentDB switched on, as an inventory would to replace Atlas.
   command = apply
