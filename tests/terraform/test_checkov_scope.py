@@ -54,6 +54,4 @@ def test_skips_match_the_bucket_settings(call, body):
     log_target = re.search(r"^\s*accept_access_logs_from\s*=", body, re.M) is not None
     assert sse_s3 == log_target, f"{call}: only server-access-log targets may be SSE-S3"
     for check in ("CKV_AWS_145", "CKV_AWS_18"):
-        assert (check in skips) == log_target, (
-            f"{call}: {check} may be suppressed on access-log targets only (SSE-S3, no logging into themselves)"
-        )
+        assert (check in skips) == log_target, f"{call}: {check} may be suppressed on access-log targets only (SSE-S3, no logging into themselves)"
