@@ -43,10 +43,10 @@ def test_the_bucket_module_itself_suppresses_nothing():
 
 def test_every_bucket_instance_is_found():
     # Two in the platform stack (assets, logs), three in the security baseline (access logs, CloudTrail, Config).
-    assert len(CALLS) == 5, [c for c, _ in CALLS]
+    assert len(CALLS) == 5, [call for call, _body in CALLS]
 
 
-@pytest.mark.parametrize(("call", "body"), CALLS, ids=[c for c, _ in CALLS])
+@pytest.mark.parametrize(("call", "body"), CALLS, ids=[call for call, _body in CALLS])
 def test_skips_match_the_bucket_settings(call, body):
     skips = dict(SKIP.findall(body))
     assert all(reason.strip() for reason in skips.values()), f"{call}: every skip needs a reason"
