@@ -147,9 +147,9 @@ def outputs(report):
     return None
 
 
-# Every ansible-playbook run below costs several Terraform commands, each starting the AWS provider: the
-# behaviours of one stack's life are checked in one test, step by step, on one state (about half the runs
-# that separate tests would need). Each assertion names its step.
+# Every ansible-playbook run below costs several Terraform commands (init, validate twice, plan, show,
+# apply): the behaviours of one stack's life are checked in one test, step by step, on one state (about
+# half the runs that separate tests would need). Each assertion names its step.
 
 
 def test_life_of_a_stack_apply_outputs_check_mode_replace_and_destroy(probe):
