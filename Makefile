@@ -26,19 +26,21 @@ endif
 # Longest first: scripts/run_stages.sh runs STAGE_JOBS (default 2) stages at a time in this order.
 STAGES := terraform functional molecule sanity build units lint charts security workflows changelog-lint
 
-.PHONY: help setup test demo $(STAGES) clean constraints
+.PHONY: help setup tools test demo $(STAGES) clean constraints
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
 
+# --no-compile: pip would byte-compile every module of the ansible package (tens of thousands of files)
+# up front; Python compiles what is imported, once, on first use.
 $(VENV)/.installed: requirements/dev.txt requirements/constraints.txt
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt -c requirements/constraints.txt
+	$(VENV)/bin/python -m pip install --quiet --no-compile --disable-pip-version-check -r requirements/dev.txt -c requirements/constraints.txt
 	@touch $@
 
 $(CHECKOV_VENV)/.installed: requirements/checkov.txt requirements/checkov-constraints.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/checkov.txt -c requirements/checkov-constraints.txt
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --no-compile --disable-pip-version-check -r requirements/checkov.txt -c requirements/checkov-constraints.txt
 	@touch $@
 
 $(TOOLS)/bin/helm: $(VENV)/.installed scripts/install_k8s_tools.py
@@ -56,7 +58,10 @@ build/collections/ansible_collections/chatbot/platform:
 	@mkdir -p $(dir $@)
 	@ln -sfn ../../../.. $@
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/bin/helm $(TOOLS)/terraformrc build/collections/ansible_collections/chatbot/platform ## Install every tool (idempotent)
+setup: ## Install every tool (idempotent; the two Python environments are built side by side)
+	@$(MAKE) -j3 tools
+
+tools: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/bin/helm $(TOOLS)/terraformrc build/collections/ansible_collections/chatbot/platform
 
 test: setup ## Run every stage (STAGE_JOBS at a time), stop starting stages after a failure, print a summary
 	@scripts/run_stages.sh $(STAGES)
