@@ -76,7 +76,7 @@ units: setup ## ansible-test units (tests/unit)
 	@scripts/stages/ansible_test.sh units
 
 functional: setup ## pytest tests/functional: modules against moto and the Atlas emulator
-	@scripts/stages/pytest_dir.sh tests/functional
+	@PYTEST_WORKERS=$${PYTEST_WORKERS:-3} scripts/stages/pytest_dir.sh tests/functional
 
 terraform: setup ## fmt, init, validate and terraform test for every module and stack; tests/terraform
 	@scripts/stages/terraform.sh
