@@ -1,6 +1,7 @@
 # Mock defaults shared by the terraform tests of the data-service modules (kms_key, queue, bucket,
-# redis, efs, app_secrets, edge): `mock_provider "aws" { source = "../../testing/aws" }`. Known ARNs
-# and ids let plan-time assertions compare them.
+# redis, efs, app_secrets, edge) and of the platform stack that composes them:
+# `mock_provider "aws" { source = "../../testing/aws" }`. Known ARNs and ids let plan-time assertions
+# compare them; cluster.tfmock.hcl adds what only the platform stack reads.
 
 mock_data "aws_region" {
   defaults = { name = "eu-west-1" }
@@ -14,8 +15,11 @@ mock_data "aws_partition" {
 mock_data "aws_iam_policy_document" {
   defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
 }
+mock_data "aws_secretsmanager_random_password" {
+  defaults = { random_password = "MockAuthTokenMockAuthTokenMockAuthToken0123456789abcdefghijklmnop" }
+}
 mock_resource "aws_kms_key" {
-  defaults = { arn = "arn:aws:kms:eu-west-1:111122223333:key/mock" }
+  defaults = { arn = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000000" }
 }
 mock_resource "aws_sqs_queue" {
   defaults = { arn = "arn:aws:sqs:eu-west-1:111122223333:mock" }

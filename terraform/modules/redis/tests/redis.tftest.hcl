@@ -3,9 +3,6 @@
 mock_provider "aws" {
   # Shared defaults of the data-service modules (ARNs, account, region, policy JSON).
   source = "../../testing/aws"
-  mock_data "aws_secretsmanager_random_password" {
-    defaults = { random_password = "MockAuthTokenMockAuthTokenMockAuthToken0123456789abcdefghijklmnop" }
-  }
 }
 
 variables {

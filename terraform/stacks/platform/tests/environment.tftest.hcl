@@ -3,7 +3,7 @@
 # and prod inventories, so every assertion here must hold for any environment's sizing.
 
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../testing/aws"
 }
 
 variables {

@@ -2,7 +2,7 @@
 # plan that tests/terraform/test_platform_stack.py repeats with each inventory's values.
 
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../../testing/aws"
 }
 
 variables {
