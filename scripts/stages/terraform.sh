@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make terraform: for every module and stack: fmt -check, init -backend=false against the provider
-# mirror, validate, and `terraform test` when the folder has tests; then pytest tests/terraform
+# mirror, validate, and `terraform test` when the folder has tests; beside them pytest tests/terraform
 # (plan/apply against moto). Runs on a copy under build/terraform-check so .terraform folders and
 # lock files never land in the source tree.
 set -euo pipefail
