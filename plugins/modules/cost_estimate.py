@@ -78,6 +78,7 @@ attributes:
     description: Computes the report and says which files would change without writing them.
   diff_mode:
     support: none
+    description: The files are reported by name (RV(changed_files)), not as a diff.
 """
 
 EXAMPLES = r"""
@@ -122,7 +123,12 @@ comparison:
   returned: when O(reference) is given
   type: dict
 files:
-  description: The files written (or, in check mode, that would be written).
+  description: Every file the report consists of (the two reports and the documents in O(update_docs)).
+  returned: always
+  type: list
+  elements: str
+changed_files:
+  description: The files written, or in check mode the files that would be written, because their content differs.
   returned: always
   type: list
   elements: str

@@ -9,6 +9,8 @@ assumption (named in the line, defaults in USAGE_DEFAULTS); nothing else enters 
 
 from __future__ import annotations
 
+import functools
+
 from ansible_collections.chatbot.platform.plugins.module_utils._cost.prices import CostError
 
 # Usage the inventories cannot know: per environment unless the name says per account. Each is printed with the report.
@@ -150,8 +152,8 @@ def estimate_environment(facts, prices, usage, chart=None, estate=None):
         return {"environment": env, "priced": False, "reason": "the platform stack is off (platform_stack_enabled: false)", "lines": []}
     hours = prices.hours_per_month
     out = _Lines(prices)
-    svc = lambda name: _usd(prices, "services", name)  # noqa: E731
-    ref = lambda name: prices.ref("services", name)  # noqa: E731
+    svc = functools.partial(_usd, prices, "services")
+    ref = functools.partial(prices.ref, "services")
     notes = []
 
     out.add("compute", "EKS control plane (Kubernetes {})".format(facts["eks_version"]), svc("eks_cluster") * hours, [ref("eks_cluster")])
@@ -331,8 +333,8 @@ def estimate_environment(facts, prices, usage, chart=None, estate=None):
 def estimate_estate(estate, environments, prices, usage):
     """Organisation-wide lines: per-account security services and the shared ECR registry."""
     out = _Lines(prices)
-    svc = lambda name: _usd(prices, "services", name)  # noqa: E731
-    ref = lambda name: prices.ref("services", name)  # noqa: E731
+    svc = functools.partial(_usd, prices, "services")
+    ref = functools.partial(prices.ref, "services")
     notes = []
     accounts = estate["accounts"] if estate else []
     if estate and estate["security_enabled"]:
