@@ -98,10 +98,11 @@ def environment_facts(inventory, inventory_dir):
         "inventory": inventory_dir,
         "region": inventory.get("platform_region"),
         "emulated": bool(inventory.get("platform_aws_endpoint_url")),
-        "platform_enabled": bool(inventory.get(p + "enabled", False)),
+        # The same defaults as the playbooks' when: conditions (platform.yml, atlas.yml, ecr.yml).
+        "platform_enabled": bool(inventory.get(p + "enabled", True)),
         "eks_version": str(inventory.get("platform_eks_version", "")),
         "atlas_enabled": bool(inventory.get("atlas_enabled", False)),
-        "ecr_enabled": bool(inventory.get("ecr_enabled", False)),
+        "ecr_enabled": bool(inventory.get("ecr_enabled", True)),
         "ecr_replica_regions": sorted(
             {d["region"] for rule in inventory.get("ecr_registry_replication_rules") or [] for d in rule.get("destinations") or [] if "region" in d}
         ),
