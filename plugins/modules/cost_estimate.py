@@ -16,7 +16,7 @@ description:
     chart's C(values-<env>.yaml) asks for, and the organisation-wide security services (GuardDuty and its plans,
     AWS Config, Security Hub, IAM Access Analyzer) from the management inventory.
   - Prices them with one pinned price file (list prices, each with its date and source) and a few usage assumptions
-    (O(usage)), and writes C(cost-report.md) and C(cost-report.json) into O(dest): every line, the total per
+    (O(usage)), and writes C(cost-report.md) and C(cost-report.json) into O(dest) with every line, the total per
     environment at the node groups' desired size and at their maximum, the estate, and the comparison with a
     O(reference) estimate.
   - An instance type, cache node type, DocumentDB class or Atlas tier the price file does not list fails the task
