@@ -1,3 +1,7 @@
+# IAM roles for service accounts (IRSA) of the cluster add-ons and the chatbot backend: AWS Load
+# Balancer Controller, cluster-autoscaler, EBS and EFS CSI drivers, VPC CNI, External Secrets, each
+# trusted only by its own service account through the cluster's OIDC provider.
+
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
