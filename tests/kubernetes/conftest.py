@@ -143,7 +143,12 @@ def _render(env: str, outputs_file: Path, work: Path) -> tuple[str, Path, str]:
     if (SHARED / "charts").is_dir():
         extra.append(json.dumps({"platform_helm_chart_archive_dir": str(SHARED / "charts"), "platform_crd_schema_dirs": [str(SHARED / "crd-schemas")]}))
     result = playbook(env, "cluster_addons", extra, ansible_env())
-    return env, work, result.stdout + result.stderr if result.returncode else result.stdout
+    log = result.stdout + result.stderr if result.returncode else result.stdout
+    if result.returncode == 0:
+        # Step 8 (the chatbot's AppProject and root Application) into the same work folder.
+        gitops = playbook(env, "chatbot", extra, ansible_env())
+        log += gitops.stdout + gitops.stderr if gitops.returncode else gitops.stdout
+    return env, work, log
 
 
 @pytest.fixture(scope="session")
