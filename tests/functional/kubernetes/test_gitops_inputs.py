@@ -58,10 +58,10 @@ def assert_refused(rc: int, log: str, work: Path, expected: str) -> None:
     assert not (work / "rendered").exists(), "nothing may be rendered"
 
 
-def test_missing_certificate_names_the_step_to_run_first(tmp_path):
-    outputs = {k: v for k, v in OUTPUTS.items() if k != "certificate_arn"}
+def test_missing_cluster_version_names_the_step_to_run_first(tmp_path):
+    outputs = {k: v for k, v in OUTPUTS.items() if k != "cluster_version"}
     rc, log = run_step(tmp_path / "work", outputs)
-    assert_refused(rc, log, tmp_path / "work", "has no certificate_arn output: run playbooks/platform.yml (step 3) for this inventory first")
+    assert_refused(rc, log, tmp_path / "work", "has no cluster_version output: run playbooks/platform.yml (step 3) for this inventory first")
 
 
 def test_bad_gitops_settings_are_named_together(tmp_path):
@@ -96,5 +96,16 @@ def test_renders_once_and_a_second_run_changes_nothing(tmp_path):
     assert OUTPUTS["certificate_arn"] in manifests
     rc, log = run_step(work, OUTPUTS)
     assert rc == 0, log[-4000:]
+    assert "has no certificate_arn output" not in log
     recap = re.search(r"changed=(\d+)", log.split("PLAY RECAP")[-1])
     assert recap and recap.group(1) == "0", log[-3000:]
+
+
+@pytest.mark.skipif(not (SHARED / "charts").is_dir(), reason="../shared/charts (the offline argocd-apps chart) is not on this machine")
+def test_without_a_certificate_the_root_passes_only_what_the_stack_has_and_says_so(tmp_path):
+    work = tmp_path / "work"
+    rc, log = run_step(work, {**OUTPUTS, "certificate_arn": None, "waf_web_acl_arn": None}, inventory="local")
+    assert rc == 0, log[-4000:]
+    assert "has no certificate_arn output (no platform_stack_edge.domain_name)" in " ".join(log.split())
+    manifests = (work / "rendered" / "chatbot-gitops" / "manifests.yaml").read_text()
+    assert "name: chatbot-dev-root" in manifests and "kustomize" not in manifests
