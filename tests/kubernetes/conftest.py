@@ -138,12 +138,22 @@ class Rendered:
         return [(release, doc) for release, doc in self.all_docs() if doc["kind"] == kind]
 
 
-def _render(env: str, outputs_file: Path, work: Path) -> tuple[str, Path, str]:
+def _render_vars(outputs_file: Path, work: Path) -> list[str]:
     extra = [f"@{outputs_file}", "platform_k8s_mode=render", f"platform_work_dir={work}"]
     if (SHARED / "charts").is_dir():
         extra.append(json.dumps({"platform_helm_chart_archive_dir": str(SHARED / "charts"), "platform_crd_schema_dirs": [str(SHARED / "crd-schemas")]}))
+    return extra
+
+
+def _render(env: str, outputs_file: Path, work: Path) -> tuple[str, Path, str]:
+    extra = _render_vars(outputs_file, work)
     result = playbook(env, "cluster_addons", extra, ansible_env())
-    return env, work, result.stdout + result.stderr if result.returncode else result.stdout
+    log = result.stdout + result.stderr if result.returncode else result.stdout
+    if result.returncode == 0:
+        # Step 8 (the chatbot's AppProject and root Application) into the same work folder.
+        gitops = playbook(env, "chatbot", extra, ansible_env())
+        log += gitops.stdout + gitops.stderr if gitops.returncode else gitops.stdout
+    return env, work, log
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +167,12 @@ def rendered(platform_outputs, tmp_path_factory) -> dict[str, Rendered]:
     todo = list(ENVIRONMENTS)
     if given_work and (Path(given_work) / "rendered" / "cluster-base").is_dir():
         # What the molecule converge wrote for the local inventory is checked as it is.
-        found["local"] = Rendered("local", Path(given_work), "(rendered by the molecule converge)")
+        log = "(rendered by the molecule converge)"
+        if not (Path(given_work) / "rendered" / "chatbot-gitops").is_dir():
+            # A converge of step 6 alone: step 8 is rendered into its work folder here.
+            gitops = playbook("local", "chatbot", _render_vars(outputs_file, Path(given_work)), ansible_env())
+            log += gitops.stdout + gitops.stderr if gitops.returncode else gitops.stdout
+        found["local"] = Rendered("local", Path(given_work), log)
         todo.remove("local")
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for env, work, log in pool.map(lambda e: _render(e, outputs_file, root / e), todo):

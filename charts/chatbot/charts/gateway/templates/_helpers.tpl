@@ -102,3 +102,10 @@ location / {
   proxy_cache_bypass $http_upgrade;
 }
 {{- end -}}
+
+{{/* argocd.argoproj.io/sync-wave for a wave value (nothing when it is empty): the Deployment, its HPA and PDB. */}}
+{{- define "gateway.syncWaveAnnotation" -}}
+{{- if ne (toString .) "" }}
+argocd.argoproj.io/sync-wave: {{ toString . | quote }}
+{{- end }}
+{{- end -}}
