@@ -8,7 +8,10 @@ The outputs are those of terraform/stacks/platform applied to moto with the loca
   and applies the bootstrap and platform steps itself.
 
 Each inventory (local, dev, staging, prod) is then rendered once per session by `playbooks/cluster_addons.yml`
-in render mode with those outputs, the offline charts and CRD schemas, in parallel.
+in render mode with those outputs, the offline charts and CRD schemas, in parallel, and `playbooks/argocd.yml`
+(step 7) into the same work folder. moto's stack has no ACM certificate (no DNS zone to validate one in), the
+AWS inventories' stacks have: their ArgoCD render gets `certificate_arn` in ACM's ARN format (ACM_CERTIFICATE_ARN),
+so the Ingress is rendered and checked there, and left out for local as the step does without a certificate.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ def _apply_platform(tmp_root: Path) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     from local_moto import free_port
 
-    services_env = ansible_env({"PLATFORM_MOTO_PORT": str(free_port()), "PLATFORM_ATLAS_PORT": str(free_port()), "MOTO_IAM_LOAD_MANAGED_POLICIES": "false"})
+    services_env = ansible_env({"PLATFORM_MOTO_PORT": str(free_port()), "PLATFORM_ATLAS_PORT": str(free_port()), "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"})
     services = [sys.executable, str(ROOT / "scripts" / "local_services.py")]
     subprocess.run([*services, "start"], env=services_env, check=True, capture_output=True, text=True)
     try:
@@ -110,14 +113,20 @@ def inventory_vars(env: str) -> dict:
 class Rendered:
     """The rendered releases of one inventory: build/<env>/rendered/<release>/{manifests,values}.yaml."""
 
-    def __init__(self, env: str, work_dir: Path, log: str):
+    def __init__(self, env: str, work_dir: Path, log: str, only: tuple[str, ...] | None = None):
         self.env = env
         self.work_dir = work_dir
         self.log = log
         self.inventory = inventory_vars(env)
+        self.only = only
 
     def releases(self) -> list[str]:
-        return sorted(p.name for p in (self.work_dir / "rendered").iterdir() if (p / "manifests.yaml").is_file())
+        found = sorted(p.name for p in (self.work_dir / "rendered").iterdir() if (p / "manifests.yaml").is_file())
+        return [r for r in found if self.only is None or r in self.only]
+
+    def of_step(self, releases: list[str]) -> Rendered:
+        """The same render seen through one step's releases (each step's tests check their own)."""
+        return Rendered(self.env, self.work_dir, self.log, tuple(releases))
 
     def docs(self, release: str) -> list[dict]:
         text = (self.work_dir / "rendered" / release / "manifests.yaml").read_text()
@@ -138,12 +147,35 @@ class Rendered:
         return [(release, doc) for release, doc in self.all_docs() if doc["kind"] == kind]
 
 
+# An ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>) for the inventories whose real stack has one.
+ACM_CERTIFICATE_ARN = "arn:aws:acm:{region}:{account}:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+
+
+def _render_argocd(env: str, outputs_file: Path, work: Path) -> subprocess.CompletedProcess:
+    """Step 7 into the work folder of step 6 (the ExternalSecrets validate against the CRDs step 6 rendered)."""
+    outputs = json.loads(outputs_file.read_text())
+    if env != "local":
+        platform = outputs["platform_outputs"]["platform"]
+        account = inventory_vars(env)["platform_accounts"][env]
+        platform["certificate_arn"] = ACM_CERTIFICATE_ARN.format(region=platform["region"], account=account)
+    env_outputs = outputs_file.parent / f"outputs-argocd-{env}.json"
+    env_outputs.write_text(json.dumps(outputs))
+    extra = [f"@{env_outputs}", "platform_k8s_mode=render", f"platform_work_dir={work}"]
+    if (SHARED / "charts").is_dir():
+        extra.append(json.dumps({"platform_helm_chart_archive_dir": str(SHARED / "charts"), "platform_crd_schema_dirs": [str(SHARED / "crd-schemas")]}))
+    return playbook(env, "argocd", extra, ansible_env())
+
+
 def _render(env: str, outputs_file: Path, work: Path) -> tuple[str, Path, str]:
     extra = [f"@{outputs_file}", "platform_k8s_mode=render", f"platform_work_dir={work}"]
     if (SHARED / "charts").is_dir():
         extra.append(json.dumps({"platform_helm_chart_archive_dir": str(SHARED / "charts"), "platform_crd_schema_dirs": [str(SHARED / "crd-schemas")]}))
     result = playbook(env, "cluster_addons", extra, ansible_env())
-    return env, work, result.stdout + result.stderr if result.returncode else result.stdout
+    log = result.stdout + result.stderr if result.returncode else result.stdout
+    if result.returncode == 0:
+        argocd = _render_argocd(env, outputs_file, work)
+        log += argocd.stdout + (argocd.stderr if argocd.returncode else "")
+    return env, work, log
 
 
 @pytest.fixture(scope="session")
@@ -157,11 +189,17 @@ def rendered(platform_outputs, tmp_path_factory) -> dict[str, Rendered]:
     todo = list(ENVIRONMENTS)
     if given_work and (Path(given_work) / "rendered" / "cluster-base").is_dir():
         # What the molecule converge wrote for the local inventory is checked as it is.
-        found["local"] = Rendered("local", Path(given_work), "(rendered by the molecule converge)")
+        log = "(rendered by the molecule converge)"
+        if not (Path(given_work) / "rendered" / "argocd").is_dir():
+            argocd = _render_argocd("local", outputs_file, Path(given_work))
+            log += argocd.stdout + argocd.stderr
+        found["local"] = Rendered("local", Path(given_work), log)
         todo.remove("local")
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for env, work, log in pool.map(lambda e: _render(e, outputs_file, root / e), todo):
             if not (work / "rendered" / "cluster-secret-store" / "manifests.yaml").is_file():
                 pytest.fail(f"rendering the cluster add-ons of {env} failed:\n{log[-6000:]}")
+            if not (work / "rendered" / "argocd" / "manifests.yaml").is_file():
+                pytest.fail(f"rendering ArgoCD (step 7) of {env} failed:\n{log[-6000:]}")
             found[env] = Rendered(env, work, log)
     return found

@@ -34,7 +34,8 @@ def args_of(container: dict) -> list[str]:
 
 @pytest.fixture(params=ENVIRONMENTS)
 def env(request, rendered):
-    return rendered[request.param]
+    # Later steps render into the same work folder; these tests check step 6's releases.
+    return rendered[request.param].of_step(RELEASES)
 
 
 def test_every_release_is_rendered(env):
