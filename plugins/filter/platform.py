@@ -79,7 +79,8 @@ def tf_plan_drift(plan):
     """Reduce ``terraform show -json <plan>`` data to what drift detection reports.
 
     ``drift`` lists the resources that changed outside Terraform (the plan's ``resource_drift``, found by the refresh)
-    with the attributes that changed, limited to the plan's ``relevant_attributes`` as Terraform's own output is; ``changes`` lists what applying the plan would do (resource and output changes
+    with the attributes that changed, limited to the plan's ``relevant_attributes`` as Terraform's own output is;
+    ``changes`` lists what applying the plan would do (resource and output changes
     other than no-op and read). Attribute names only, never values: a plan holds sensitive values in clear text.
     """
     if not isinstance(plan, dict) or "format_version" not in plan:

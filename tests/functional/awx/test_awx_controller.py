@@ -35,8 +35,10 @@ DEAD_CONTROLLER = "https://127.0.0.1:9"
 def render(tmp_path: Path, *extra: str) -> dict:
     out = tmp_path / "awx"
     result = subprocess.run(
-        [str(VENV_BIN / "ansible-playbook"), "-i", str(ROOT / "inventories" / "management"), str(ROOT / "playbooks" / "awx.yml")]
-        + ["-e", "awx_render_only=true", "-e", f"awx_render_dir={out}", *extra],
+        [
+            *(str(VENV_BIN / "ansible-playbook"), "-i", str(ROOT / "inventories" / "management"), str(ROOT / "playbooks" / "awx.yml")),
+            *("-e", "awx_render_only=true", "-e", f"awx_render_dir={out}", *extra),
+        ],
         cwd=ROOT,
         env=ENV,
         capture_output=True,
@@ -96,8 +98,10 @@ def test_a_step_added_to_site_becomes_a_template_without_another_edit(tmp_path):
         "---\n- name: Probe step\n  hosts: platform\n  gather_facts: false\n  tasks:\n"
         "    - name: Talk to Atlas\n      chatbot.platform.atlas_project_info:\n        name: probe\n"
     )
-    site = (playbooks / "site.yml").read_text().replace(
-        "- name: Summary\n", "- name: Probe step\n  ansible.builtin.import_playbook: probe_step.yml\n\n- name: Summary\n"
+    site = (
+        (playbooks / "site.yml")
+        .read_text()
+        .replace("- name: Summary\n", "- name: Probe step\n  ansible.builtin.import_playbook: probe_step.yml\n\n- name: Summary\n")
     )
     (playbooks / "site.yml").write_text(site)
     data = render(tmp_path, "-e", f"awx_playbooks_dir={playbooks}")
@@ -158,7 +162,7 @@ def test_aws_credentials_assume_the_deploy_role_that_the_cluster_admits(controll
         inventory = yaml.safe_load((ROOT / "inventories" / env / "group_vars" / "all" / "platform.yml").read_text())
         env_main = yaml.safe_load((ROOT / "inventories" / env / "group_vars" / "all" / "main.yml").read_text())
         admins = [
-            jinja2.Environment().from_string(arn).render(platform_accounts=env_main["platform_accounts"], platform_env=env)
+            jinja2.sandbox.ImmutableSandboxedEnvironment().from_string(arn).render(platform_accounts=env_main["platform_accounts"], platform_env=env)
             for arn in inventory["platform_stack_admin_principal_arns"]
         ]
         assert role_arn in admins, f"{env}: AWX assumes {role_arn}, the cluster admits {admins}"
@@ -249,9 +253,9 @@ def test_prod_steps_run_only_after_an_approval(controller):
     assert not gated & set(grant["job_templates"]), gated & set(grant["job_templates"])
     assert set(grant["workflows"]) == set(workflows)
     # The approver sees the drift report of what the run will change before approving prod.
-    prod_nodes, prod_edges, prod_roots = _graph(workflows["prod-site"])
+    prod_nodes, _prod_edges, prod_roots = _graph(workflows["prod-site"])
     assert prod_roots == {"prod-drift"} and prod_nodes["prod-drift"]["related"]["always_nodes"] == [{"identifier": "prod-approve-apply"}]
-    assert [n["identifier"] for n in workflows["dev-site"]["workflow_nodes"]][0] == "dev-bootstrap"
+    assert workflows["dev-site"]["workflow_nodes"][0]["identifier"] == "dev-bootstrap"
 
 
 def test_drift_runs_nightly_in_check_mode_and_every_template_notifies_on_failure(controller):

@@ -170,7 +170,7 @@ def test_every_binary_the_roles_call_is_installed_and_checked(context):
         else:
             assert f"COPY --from=builder {providers[binary]}" in dockerfile or providers[binary] in dockerfile, binary
     # Checksums are verified while building: a mismatch stops the build.
-    assert 'sha256sum --check --strict' in dockerfile
+    assert "sha256sum --check --strict" in dockerfile
     assert "--require-hashes" in dockerfile
     hashed = (context / "_build" / "tools" / "k8s-tools.txt").read_text()
     assert re.search(r"--hash=sha256:[0-9a-f]{64}", hashed)
