@@ -96,6 +96,8 @@ def awx_controller(settings, steps, environments, accounts, promote_survey_spec)
             raise AnsibleFilterError(f"awx_controller: setting {key!r} is empty")
     if not steps:
         raise AnsibleFilterError("awx_controller: no step playbooks")
+    if settings["aws_credential_type"]["source"] == "web_identity" and not settings.get("aws_source_role_arn"):
+        raise AnsibleFilterError("awx_controller: the web_identity source needs the controller's role (aws_source_role_arn)")
     org = _org(settings)
     approval_envs = set(settings.get("approval_environments", []))
     calls = []
@@ -184,7 +186,12 @@ def awx_controller(settings, steps, environments, accounts, promote_survey_spec)
             organization=org,
             credential_type=aws["name"],
             update_secrets=False,
-            inputs={"role_arn": f"arn:aws:iam::{accounts[key]}:role/{settings['aws_role_name']}", "source": aws["source"]},
+            # Every input is given: the controller replaces a credential's inputs as a whole.
+            inputs={
+                "role_arn": f"arn:aws:iam::{accounts[key]}:role/{settings['aws_role_name']}",
+                "source": aws["source"],
+                **({"source_role_arn": settings["aws_source_role_arn"]} if aws["source"] == "web_identity" else {}),
+            },
         )
 
     for env in environments:

@@ -134,7 +134,7 @@ def _aws_config(controller, credential_name):
     """The AWS config file AWX writes for a credential: the injector template rendered like the controller does."""
     aws_type = next(t for t in objects(controller, "credential_type") if t["name"].startswith("AWS role"))
     credential = by_name(controller, "credential")[credential_name]
-    inputs = {"external_id": "", "source_role_arn": "arn:aws:iam::111111111111:role/awx-controller", "web_identity_token_file": ""}
+    inputs = {"external_id": "", "web_identity_token_file": ""}
     inputs.update(credential["inputs"])
     text = jinja2.sandbox.ImmutableSandboxedEnvironment().from_string(aws_type["injectors"]["file"]["template.aws_config"]).render(**inputs)
     return aws_type, text
@@ -156,6 +156,7 @@ def test_aws_credentials_assume_the_deploy_role_that_the_cluster_admits(controll
         role_arn = f"arn:aws:iam::{management['platform_accounts'][env]}:role/{defaults['awx_aws_role_name']}"
         assert profiles[aws_type["injectors"]["env"]["AWS_PROFILE"]]["role_arn"] == role_arn
         assert profiles["platform"]["source_profile"] == "controller"
+        assert profiles["controller"]["role_arn"] == f"arn:aws:iam::{management['platform_accounts']['management']}:role/chatbot-awx-controller"
         assert profiles["controller"]["web_identity_token_file"] == "/var/run/secrets/eks.amazonaws.com/serviceaccount/token"
         assert "aws_access_key_id" not in text
         # The role AWX assumes must be one the environment's cluster gives cluster-admin (platform.yml's access entries).
