@@ -169,7 +169,7 @@ def test_aws_credentials_assume_the_deploy_role_that_the_cluster_admits(controll
         assert role_arn in admins, f"{env}: AWX assumes {role_arn}, the cluster admits {admins}"
         assert env_main["platform_accounts"] == management["platform_accounts"], f"{env} and management disagree on the account ids"
     instance = configparser.ConfigParser()
-    aws_type, _ = _aws_config(controller, "aws-prod")
+    aws_type = _aws_config(controller, "aws-prod")[0]
     instance.read_string(
         jinja2.sandbox.ImmutableSandboxedEnvironment()
         .from_string(aws_type["injectors"]["file"]["template.aws_config"])
