@@ -58,8 +58,13 @@ _Loader.add_multi_constructor("!", lambda loader, _suffix, node: loader.construc
 
 
 def _yaml_files():
-    for folder in ("roles", "playbooks"):
-        yield from sorted((ROOT / folder).rglob("*.yml"))
+    """Playbooks and role files (not data files such as playbooks/files/, whose keys are no module names)."""
+    yield from sorted((ROOT / "playbooks").glob("*.yml"))
+    yield from sorted((ROOT / "roles").rglob("*.yml"))
+
+
+def _is_task_file(path: Path) -> bool:
+    return path.parent == ROOT / "playbooks" or path.parent.name in ("tasks", "handlers")
 
 
 def _walk(node):
@@ -77,7 +82,7 @@ def collections_used() -> set[str]:
     used = set()
     for path in _yaml_files():
         text = path.read_text()
-        for key, _value in _walk(yaml.load(text, Loader=_Loader)):  # noqa: S506 - SafeLoader subclass
+        for key, _value in _walk(yaml.load(text, Loader=_Loader)) if _is_task_file(path) else ():  # noqa: S506 - SafeLoader subclass
             if isinstance(key, str) and FQCN.match(key):
                 used.add(".".join(FQCN.match(key).groups()))
         used.update(f"{ns}.{name}" for ns, name in JINJA_FQCN.findall(text))
