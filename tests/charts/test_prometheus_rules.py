@@ -198,3 +198,14 @@ def test_chart_dashboard_expressions_parse(minimal, promtool, tmp_path):
 def test_a_broken_expression_fails_the_dashboard_check(promtool, tmp_path):
     broken = {"panels": [{"targets": [{"expr": "sum(rate(up[5m])"}]}]}
     assert check_dashboard_queries({"broken.json": broken}, promtool, tmp_path).returncode != 0
+
+
+def test_platform_dashboard_expressions_parse(promtool, tmp_path):
+    """The platform overview the observability step provisions (roles/observability/files/dashboards)."""
+    folder = ROOT / "roles" / "observability" / "files" / "dashboards"
+    found = {path.name: json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))}
+    assert set(found) == {"platform-overview.json"}
+    checked = check_dashboard_queries(found, promtool, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # kube-prometheus-stack passes its extraManifests through tpl: a Go template action in the JSON would break it.
+    assert "{{" not in (folder / "platform-overview.json").read_text()

@@ -7,8 +7,9 @@ The outputs are those of terraform/stacks/platform applied to moto with the loca
 - run on its own (`pytest tests/kubernetes`), the suite starts moto and the Atlas emulator on free ports
   and applies the bootstrap and platform steps itself.
 
-Each inventory (local, dev, staging, prod) is then rendered once per session by `playbooks/cluster_addons.yml`
-in render mode with those outputs, the offline charts and CRD schemas, in parallel.
+Each inventory (local, dev, staging, prod) is then rendered once per session by the Kubernetes steps
+(`playbooks/cluster_addons.yml`, then `playbooks/observability.yml`) into one work folder, in render mode with those
+outputs, the offline charts and CRD schemas, in parallel.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 ENVIRONMENTS = ("local", "dev", "staging", "prod")
 ANSIBLE_PLAYBOOK = str(Path(sys.executable).parent / "ansible-playbook")
+# The Kubernetes steps rendered into one work folder per inventory, in site.yml's order, and a release each
+# one renders (present once the step has run).
+STEPS = ("cluster_addons", "observability")
+STEP_MARKERS = {"cluster_addons": "cluster-secret-store", "observability": "aws-for-fluent-bit"}
 
 
 def ansible_env(extra: dict | None = None) -> dict:
@@ -117,7 +122,16 @@ class Rendered:
         self.inventory = inventory_vars(env)
 
     def releases(self) -> list[str]:
-        return sorted(p.name for p in (self.work_dir / "rendered").iterdir() if (p / "manifests.yaml").is_file())
+        found = sorted(p.name for p in (self.work_dir / "rendered").iterdir() if (p / "manifests.yaml").is_file())
+        only = getattr(self, "_only", None)
+        return [r for r in found if only is None or r in only]
+
+    def only(self, releases) -> Rendered:
+        """The same rendering seen through some releases only (the tests of one step)."""
+        view = Rendered.__new__(Rendered)
+        view.__dict__.update(self.__dict__)
+        view._only = set(releases)
+        return view
 
     def docs(self, release: str) -> list[dict]:
         text = (self.work_dir / "rendered" / release / "manifests.yaml").read_text()
@@ -138,12 +152,19 @@ class Rendered:
         return [(release, doc) for release, doc in self.all_docs() if doc["kind"] == kind]
 
 
-def _render(env: str, outputs_file: Path, work: Path) -> tuple[str, Path, str]:
+def _render(env: str, outputs_file: Path, work: Path, steps_done: bool = False) -> tuple[str, Path, str]:
     extra = [f"@{outputs_file}", "platform_k8s_mode=render", f"platform_work_dir={work}"]
     if (SHARED / "charts").is_dir():
         extra.append(json.dumps({"platform_helm_chart_archive_dir": str(SHARED / "charts"), "platform_crd_schema_dirs": [str(SHARED / "crd-schemas")]}))
-    result = playbook(env, "cluster_addons", extra, ansible_env())
-    return env, work, result.stdout + result.stderr if result.returncode else result.stdout
+    log = ""
+    for step in STEPS:
+        if steps_done and (work / "rendered" / STEP_MARKERS[step]).is_dir():
+            continue
+        result = playbook(env, step, extra, ansible_env())
+        log += result.stdout + result.stderr if result.returncode else result.stdout
+        if result.returncode:
+            break
+    return env, work, log
 
 
 @pytest.fixture(scope="session")
@@ -156,12 +177,16 @@ def rendered(platform_outputs, tmp_path_factory) -> dict[str, Rendered]:
     found: dict[str, Rendered] = {}
     todo = list(ENVIRONMENTS)
     if given_work and (Path(given_work) / "rendered" / "cluster-base").is_dir():
-        # What the molecule converge wrote for the local inventory is checked as it is.
-        found["local"] = Rendered("local", Path(given_work), "(rendered by the molecule converge)")
+        # What the molecule converge wrote for the local inventory is checked as it is; the later steps the
+        # converge did not run are rendered into the same folder.
+        _env, _work, log = _render("local", outputs_file, Path(given_work), steps_done=True)
+        found["local"] = Rendered("local", Path(given_work), "(rendered by the molecule converge)\n" + log)
         todo.remove("local")
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for env, work, log in pool.map(lambda e: _render(e, outputs_file, root / e), todo):
-            if not (work / "rendered" / "cluster-secret-store" / "manifests.yaml").is_file():
-                pytest.fail(f"rendering the cluster add-ons of {env} failed:\n{log[-6000:]}")
             found[env] = Rendered(env, work, log)
+    for env, result in found.items():
+        for step, marker in STEP_MARKERS.items():
+            if not (result.work_dir / "rendered" / marker / "manifests.yaml").is_file():
+                pytest.fail(f"rendering step {step} of {env} failed:\n{result.log[-6000:]}")
     return found
