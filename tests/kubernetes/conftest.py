@@ -54,7 +54,7 @@ def _apply_platform(tmp_root: Path) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     from local_moto import free_port
 
-    services_env = ansible_env({"PLATFORM_MOTO_PORT": str(free_port()), "PLATFORM_ATLAS_PORT": str(free_port()), "MOTO_IAM_LOAD_MANAGED_POLICIES": "false"})
+    services_env = ansible_env({"PLATFORM_MOTO_PORT": str(free_port()), "PLATFORM_ATLAS_PORT": str(free_port()), "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"})
     services = [sys.executable, str(ROOT / "scripts" / "local_services.py")]
     subprocess.run([*services, "start"], env=services_env, check=True, capture_output=True, text=True)
     try:
