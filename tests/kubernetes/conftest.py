@@ -7,11 +7,12 @@ The outputs are those of terraform/stacks/platform applied to moto with the loca
 - run on its own (`pytest tests/kubernetes`), the suite starts moto and the Atlas emulator on free ports
   and applies the bootstrap and platform steps itself.
 
-Each inventory (local, dev, staging, prod) is then rendered once per session by `playbooks/cluster_addons.yml`
-in render mode with those outputs, the offline charts and CRD schemas, in parallel, and `playbooks/argocd.yml`
-(step 7) into the same work folder. moto's stack has no ACM certificate (no DNS zone to validate one in), the
-AWS inventories' stacks have: their ArgoCD render gets `certificate_arn` in ACM's ARN format (ACM_CERTIFICATE_ARN),
-so the Ingress is rendered and checked there, and left out for local as the step does without a certificate.
+Each inventory (local, dev, staging, prod) is then rendered once per session by the Kubernetes steps in order
+(`playbooks/cluster_addons.yml`, `argocd.yml`, `chatbot.yml`, `observability.yml`) into one work folder, in render mode
+with those outputs, the offline charts and CRD schemas, in parallel. moto's stack has no ACM certificate (no DNS zone
+to validate one in), the AWS inventories' stacks have: their renders get `certificate_arn` in ACM's ARN format
+(ACM_CERTIFICATE_ARN), so the ArgoCD Ingress is rendered and checked there, and left out for local as the step does
+without a certificate.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ class Rendered:
 # one (edge.domain_name): the stack applied to moto with the local inventory has none.
 ACM_CERTIFICATE_ARN = "arn:aws:acm:{region}:{account}:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
 # The steps after the add-ons, each with the release it renders, run into the same work folder in order.
-LATER_STEPS = {"argocd": "argocd", "chatbot": "chatbot-gitops"}
+LATER_STEPS = {"argocd": "argocd", "chatbot": "chatbot-gitops", "observability": "aws-for-fluent-bit"}
 
 
 def _render_vars(env: str, outputs_file: Path, work: Path) -> list[str]:
@@ -201,8 +202,9 @@ def rendered(platform_outputs, tmp_path_factory) -> dict[str, Rendered]:
         todo.remove("local")
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for env, work, log in pool.map(lambda e: _render(e, outputs_file, root / e), todo):
-            for release in ("cluster-secret-store", *LATER_STEPS.values()):
-                if not (work / "rendered" / release / "manifests.yaml").is_file():
-                    pytest.fail(f"rendering {release} for {env} failed:\n{log[-6000:]}")
             found[env] = Rendered(env, work, log)
+    for env, result in found.items():
+        for step, release in {"cluster_addons": "cluster-secret-store", **LATER_STEPS}.items():
+            if not (result.work_dir / "rendered" / release / "manifests.yaml").is_file():
+                pytest.fail(f"rendering step {step} of {env} failed:\n{result.log[-6000:]}")
     return found

@@ -40,7 +40,7 @@ def env(request, rendered):
 
 
 def test_every_release_is_rendered(env):
-    assert env.releases() == RELEASES
+    assert env.releases() == RELEASES, "each add-on release is rendered"
 
 
 def test_service_accounts_carry_the_roles_the_stack_made(env, platform_outputs):

@@ -19,6 +19,7 @@ locals {
     vpc_cni                      = "vpc-cni"
     external_secrets             = "external-secrets"
     chatbot_backend              = "chatbot-backend"
+    fluent_bit                   = "fluent-bit"
   }
 
   # AWS managed policies maintained with the drivers; the remaining roles get policies written here.
@@ -256,4 +257,26 @@ resource "aws_iam_role_policy" "chatbot_backend" {
   name   = "chatbot-backend"
   role   = aws_iam_role.this["chatbot_backend"].id
   policy = data.aws_iam_policy_document.chatbot_backend[0].json
+}
+
+# ---------------------------------------------------------------------------------------------
+# Fluent Bit: write log streams and events into its own log groups only (Terraform creates the groups with
+# their retention and KMS key, so no CreateLogGroup and no PutRetentionPolicy)
+# ---------------------------------------------------------------------------------------------
+data "aws_iam_policy_document" "fluent_bit" {
+  count = length(var.fluent_bit_log_group_arns) > 0 ? 1 : 0
+
+  statement {
+    sid       = "WriteOwnLogGroups"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = flatten([for arn in var.fluent_bit_log_group_arns : [arn, "${arn}:log-stream:*"]])
+  }
+}
+
+resource "aws_iam_role_policy" "fluent_bit" {
+  count = length(var.fluent_bit_log_group_arns) > 0 ? 1 : 0
+
+  name   = "write-container-logs"
+  role   = aws_iam_role.this["fluent_bit"].id
+  policy = data.aws_iam_policy_document.fluent_bit[0].json
 }

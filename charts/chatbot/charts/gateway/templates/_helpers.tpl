@@ -51,6 +51,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
+{{- define "gateway.accessLogExporterImage" -}}
+{{- $i := .Values.metrics.accessLog.image -}}
+{{- if $i.digest -}}
+{{- printf "%s@%s" $i.repository $i.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $i.repository $i.tag -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Settings both nginx listeners share. */}}
 {{- define "gateway.serverSettings" -}}
 {{- $c := .Values.config -}}
