@@ -115,7 +115,8 @@ def test_every_external_secret_reads_a_secret_the_platform_writes(envs, env):
         keys = [d["remoteRef"]["key"] for d in doc["spec"].get("data", [])] + [d["extract"]["key"] for d in doc["spec"].get("dataFrom", []) if "extract" in d]
         for key in keys:
             assert not key.startswith(store_prefix(inv)), f"{env}: {doc['metadata']['name']} repeats the store's prefix in {key}"
-            assert store_prefix(inv) + key in written, f"{env}: {doc['metadata']['name']} reads {store_prefix(inv) + key}, which nothing writes ({sorted(written)})"
+            full = store_prefix(inv) + key
+            assert full in written, f"{env}: {doc['metadata']['name']} reads {full}, which nothing writes ({sorted(written)})"
 
 
 def database_rules(policy):
