@@ -12,6 +12,7 @@ from the management inventory.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
@@ -343,6 +344,15 @@ def test_account_baseline_second_plans_are_empty(baselines_applied):
         results = list(pool.map(plan, values))
     for key, result in results:
         assert result.returncode == 0, f"{key}: second plan is not empty (exit {result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
+
+
+@pytest.mark.parametrize("inventory", ["management", "local"])
+def test_every_inventory_setting_is_a_variable_of_its_stack(inventory):
+    """A misspelt platform_security_<x> or platform_account_baseline_<x> would only be a Terraform warning."""
+    for stack, prefix, switches in ((SECURITY_STACK, SECURITY_PREFIX, {"platform_security_enabled"}), (BASELINE_STACK, BASELINE_PREFIX, set())):
+        declared = set(re.findall(r'^variable "(\w+)"', (stack / "variables.tf").read_text(), re.M))
+        settings = inventory_stack_vars(inventory, "organization", prefix, switches)
+        assert set(settings) - declared == set(), f"{inventory}: {prefix}<x> without a variable in {stack.name}"
 
 
 def test_every_rendered_policy_passes_the_iam_linter(applied, security_applied):
