@@ -12,6 +12,8 @@ PYTHON ?= python3
 VENV := $(ROOT)/.venv
 CHECKOV_VENV := $(ROOT)/.venv-checkov
 TOOLS := $(ROOT)/.tools
+# The Terraform release the project is tested with; execution-environment.yml installs the same (tests/functional/awx).
+TERRAFORM_VERSION := 1.11.4
 # The provider mirror folder of the machine image (offline `terraform init`); override with TF_PLUGIN_MIRROR.
 TF_PLUGIN_MIRROR ?= $(firstword $(wildcard /tf-plugins /opt/tf-plugins /usr/local/share/tf-plugins))
 
@@ -26,7 +28,7 @@ endif
 # Longest first: scripts/run_stages.sh runs STAGE_JOBS (default 2) stages at a time in this order.
 STAGES := terraform functional molecule sanity build units lint charts security workflows changelog-lint
 
-.PHONY: help setup tools test demo $(STAGES) clean constraints
+.PHONY: help setup tools test demo $(STAGES) clean constraints ee-context ee-image
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -101,6 +103,14 @@ build: setup ## build the collection tarball, install it and run its playbooks' 
 
 demo: setup ## site.yml on the local inventory (moto + Atlas emulator), twice: the second run must change nothing
 	@scripts/demo.sh
+
+ee-context: setup ## The execution environment's build context (collection tarball + ansible-builder create) in build/ee/context
+	@mkdir -p build/ee
+	ansible-galaxy collection build --force --output-path build/ee .
+	ansible-builder create -f execution-environment.yml --context build/ee/context
+
+ee-image: ee-context ## Build the execution environment image (podman or docker; downloads from the internet)
+	ansible-builder build -f execution-environment.yml --context build/ee/context
 
 constraints: ## Re-resolve requirements/constraints.txt from requirements/dev.txt
 	rm -rf build/constraints-venv && $(PYTHON) -m venv build/constraints-venv

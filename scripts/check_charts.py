@@ -4,8 +4,8 @@ For every case below: `helm lint --strict`, `helm template` into build/rendered/
 then `kubernetes-validate --strict` for the Kubernetes version the platform runs (platform_eks_version
 of the prod inventory) and scripts/validate_crds.py for the custom resources.
 
-Cases: the umbrella chart with values-<env>.yaml for dev, staging and prod (plus the Terraform
-outputs the Argo CD Application passes, tests/charts/fixtures/platform-outputs.yaml); every
+Cases: the umbrella chart with values-<env>.yaml and images-<env>.yaml for dev, staging and prod (plus the Terraform
+outputs the Argo CD root Application passes, tests/charts/fixtures/platform-outputs.yaml); every
 charts/chatbot/ci/*-values.yaml scenario; every subchart alone with its ci/*-values.yaml.
 """
 
@@ -35,7 +35,7 @@ def kubernetes_version() -> str:
 
 
 def cases() -> list[tuple[str, Path, list[Path]]]:
-    found = [(f"env-{env}", CHART, [CHART / f"values-{env}.yaml", OUTPUTS_FIXTURE]) for env in ENVIRONMENTS]
+    found = [(f"env-{env}", CHART, [CHART / f"values-{env}.yaml", CHART / f"images-{env}.yaml", OUTPUTS_FIXTURE]) for env in ENVIRONMENTS]
     found += [(f"ci-{p.name.removesuffix('-values.yaml')}", CHART, [p]) for p in sorted((CHART / "ci").glob("*-values.yaml"))]
     for sub in sorted((CHART / "charts").iterdir()):
         for p in sorted((sub / "ci").glob("*-values.yaml")):

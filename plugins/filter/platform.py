@@ -68,11 +68,92 @@ def missing_outputs(outputs, required):
     return missing
 
 
+def _changed_keys(before, after):
+    """Top-level attribute names whose values differ between two resource bodies."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+
+
+def tf_plan_drift(plan):
+    """Reduce ``terraform show -json <plan>`` data to what drift detection reports.
+
+    ``drift`` lists the resources that changed outside Terraform (the plan's ``resource_drift``, found by the refresh)
+    with the attributes that changed, limited to the plan's ``relevant_attributes`` as Terraform's own output is;
+    ``changes`` lists what applying the plan would do (resource and output changes
+    other than no-op and read). Attribute names only, never values: a plan holds sensitive values in clear text.
+    """
+    if not isinstance(plan, dict) or "format_version" not in plan:
+        raise AnsibleFilterError("tf_plan_drift: expected `terraform show -json <plan>` data (a mapping with format_version)")
+    # Like Terraform's own "Objects have changed outside of Terraform", only drift in attributes the configuration
+    # refers to counts (relevant_attributes): a provider's computed or deprecated inline attributes (for example
+    # aws_s3_bucket's versioning, managed by its own resource) differ after every refresh.
+    relevant = {}
+    for item in plan.get("relevant_attributes") or []:
+        path = item.get("attribute") or []
+        relevant.setdefault(item.get("resource"), set()).add(path[0] if path else None)
+    drift = []
+    for item in plan.get("resource_drift") or []:
+        change = item.get("change") or {}
+        wanted = relevant.get(item["address"], set())
+        attributes = [key for key in _changed_keys(change.get("before"), change.get("after")) if key in wanted or None in wanted]
+        if attributes or (change.get("actions") == ["delete"] and item["address"] in relevant):
+            drift.append({"address": item["address"], "actions": change.get("actions", []), "attributes": attributes})
+    changes = []
+    for item in plan.get("resource_changes") or []:
+        change = item.get("change") or {}
+        actions = change.get("actions", [])
+        if actions in (["no-op"], ["read"]):
+            continue
+        changes.append({"address": item["address"], "actions": actions, "attributes": _changed_keys(change.get("before"), change.get("after"))})
+    for name, change in sorted((plan.get("output_changes") or {}).items()):
+        if change.get("actions", []) != ["no-op"]:
+            changes.append({"address": f"output.{name}", "actions": change.get("actions", []), "attributes": []})
+    return {"drift": drift, "changes": changes}
+
+
+def module_drift(results, source):
+    """Turn registered results of modules run in check mode with diff into drift entries.
+
+    ``results`` is one registered result, a registered loop (with ``results``) or a list of either. Every result that
+    would change something becomes ``{source, object, actions, attributes}``: the object is the loop label or the
+    module's ``name`` argument, the attributes are the top-level keys that differ between the diff's before and after
+    (empty when the module returns no diff, or hides it because it holds a secret). Skipped results are left out.
+    """
+    if results is None:
+        return []
+    pending = list(results) if isinstance(results, (list, tuple)) else [results]
+    flat = []
+    while pending:
+        item = pending.pop(0)
+        if not isinstance(item, dict):
+            raise AnsibleFilterError(f"module_drift: expected registered module results, got {type(item).__name__}")
+        if isinstance(item.get("results"), list):
+            pending[0:0] = item["results"]
+        else:
+            flat.append(item)
+    entries = []
+    for item in flat:
+        if item.get("skipped") or not item.get("changed"):
+            continue
+        invocation = (item.get("invocation") or {}).get("module_args") or {}
+        label = item.get("_ansible_item_label") or invocation.get("name") or invocation.get("alias") or invocation.get("username") or source
+        attributes = []
+        diffs = item.get("diff") or []
+        for diff in diffs if isinstance(diffs, list) else [diffs]:
+            if isinstance(diff, dict):
+                attributes.extend(_changed_keys(diff.get("before"), diff.get("after")))
+        entries.append({"source": source, "object": str(label), "actions": ["update"], "attributes": sorted(set(attributes))})
+    return entries
+
+
 class FilterModule:
     def filters(self):
         return {
             "missing_outputs": missing_outputs,
+            "module_drift": module_drift,
             "resource_name": resource_name,
             "tf_output_values": tf_output_values,
+            "tf_plan_drift": tf_plan_drift,
             "tf_state_key": tf_state_key,
         }

@@ -3,7 +3,8 @@
 # scenario and subchart alone into build/rendered/charts, validates them with kubernetes-validate
 # and the CRD schemas; then pytest tests/charts asserts what the rendered manifests do. The gateway
 # test runs the rendered nginx configuration with a real nginx: Debian's `nginx` package, installed
-# here when it is missing (apt-get as root, or through passwordless sudo).
+# here when it is missing (apt-get as root, or through passwordless sudo). The alert rule tests need promtool:
+# Debian's `prometheus` package, installed the same way.
 set -euo pipefail
 cd "${PLATFORM_ROOT:?run through make}"
 if ! ls charts/*/Chart.yaml >/dev/null 2>&1; then
@@ -43,6 +44,41 @@ if [ -z "$NGINX_BIN" ]; then
 fi
 export NGINX_BIN
 echo "charts: $("$NGINX_BIN" -v 2>&1) ($NGINX_BIN)"
+
+# promtool checks and unit-tests the chatbot chart's alerts and parses every dashboard query
+# (tests/charts/test_prometheus_rules.py): Debian's `prometheus` package ships it.
+find_promtool() {
+  command -v promtool 2>/dev/null || { [ -x /usr/bin/promtool ] && echo /usr/bin/promtool; } || true
+}
+PROMTOOL_BIN=$(find_promtool)
+if [ -z "$PROMTOOL_BIN" ]; then
+  echo "charts: promtool is missing; installing the Debian package prometheus for the alert rule tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root=(sudo -n)
+  else
+    echo "charts: FAILED - promtool is not installed and this user cannot install it (needs root or passwordless sudo): apt-get install prometheus" >&2
+    exit 1
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "charts: FAILED - promtool is not installed and there is no apt-get to install it; install Prometheus's promtool and put it on PATH" >&2
+    exit 1
+  fi
+  # RUNLEVEL=1 keeps invoke-rc.d from starting a system Prometheus after the install.
+  if ! { "${as_root[@]}" apt-get update -qq \
+    && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; then
+    echo "charts: FAILED - apt-get install prometheus did not succeed" >&2
+    exit 1
+  fi
+  PROMTOOL_BIN=$(find_promtool)
+  if [ -z "$PROMTOOL_BIN" ]; then
+    echo "charts: FAILED - the prometheus package installed no promtool binary" >&2
+    exit 1
+  fi
+fi
+export PROMTOOL_BIN
+echo "charts: $("$PROMTOOL_BIN" --version 2>&1 | head -1) ($PROMTOOL_BIN)"
 
 python scripts/check_charts.py
 # The platform's own small charts (cluster add-ons step): rendered with real values and validated by

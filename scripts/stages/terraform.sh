@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make terraform: for every module and stack: fmt -check, init -backend=false against the provider
-# mirror, validate, and `terraform test` when the folder has tests; then pytest tests/terraform
+# mirror, validate, and `terraform test` when the folder has tests; beside them pytest tests/terraform
 # (plan/apply against moto). Runs on a copy under build/terraform-check so .terraform folders and
 # lock files never land in the source tree.
 set -euo pipefail
@@ -72,11 +72,36 @@ jobs_max=${TERRAFORM_JOBS:-$(nproc)}
 results="$work/results"
 mkdir -p "$results"
 checked=0
+
+# pytest tests/terraform (plan/apply against moto) runs beside the folder checks: its applies spend most of
+# their time waiting on the AWS provider's polling (KMS, EKS and node group waiters), the folder checks are
+# CPU-bound, so together they fill the machine instead of taking turns. It starts once the first folder has
+# filled the plugin cache. Its output goes to a log printed whole after the folder reports.
+apply_log="$work/pytest.log"
+apply_rc="$work/pytest.rc"
+apply_pid=""
+start_apply_tests() {
+  if find tests/terraform -name 'test_*.py' -print -quit 2>/dev/null | grep -q .; then
+    # --dist loadscope: a test module's applied stack (a module-scoped fixture) is built by one worker,
+    # not once per worker. Four workers by default: an apply against moto spends about half its time
+    # waiting on the AWS provider's polling, so the applies overlap instead of queueing.
+    (
+      rc=0
+      PYTEST_WORKERS=${TERRAFORM_PYTEST_WORKERS:-4} scripts/stages/pytest_dir.sh tests/terraform --dist loadscope >"$apply_log" 2>&1 || rc=$?
+      echo "$rc" >"$apply_rc"
+    ) &
+    apply_pid=$!
+  else
+    echo "terraform: no tests under tests/terraform; apply tests skipped" >"$apply_log"
+    echo 0 >"$apply_rc"
+  fi
+}
 for dir in "$work"/terraform/modules/*/ "$work"/terraform/modules/*/modules/*/ "$work"/terraform/stacks/*/; do
   [ -d "$dir" ] || continue
   ls "$dir"*.tf >/dev/null 2>&1 || continue
   checked=$((checked + 1))
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  # The apply tests' job does not take a folder slot.
+  while [ "$(jobs -rp | grep -cvx "${apply_pid:-none}")" -ge "$jobs_max" ]; do wait -n || true; done
   report="$results/$(printf '%03d' "$checked")"
   (
     if ! check_folder "$dir" >"$report.log" 2>&1; then
@@ -87,9 +112,16 @@ for dir in "$work"/terraform/modules/*/ "$work"/terraform/modules/*/modules/*/ "
   ) &
   # Terraform's plugin cache is not safe for concurrent installs: the first folder fills it alone
   # (a clean clone starts with an empty cache), the others then only link from it.
-  if [ "$checked" -eq 1 ]; then wait; fi
+  if [ "$checked" -eq 1 ]; then
+    wait
+    start_apply_tests
+  fi
 done
-wait
+[ -n "$apply_pid" ] || [ -s "$apply_rc" ] || start_apply_tests
+# Every folder job, then the apply tests.
+for pid in $(jobs -rp); do
+  [ "$pid" = "$apply_pid" ] || wait "$pid" || true
+done
 failed=()
 for marker in "$results"/*.failed; do
   [ -e "$marker" ] || continue
@@ -99,18 +131,15 @@ done
 if [ "$checked" -eq 0 ]; then
   echo "terraform: no modules or stacks under terraform/; nothing to check"
 fi
+echo "terraform: $checked folders checked ($jobs_max at a time); waiting for pytest tests/terraform"
+[ -z "$apply_pid" ] || wait "$apply_pid" || true
+cat "$apply_log"
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "terraform: FAILED in ${failed[*]}" >&2
   exit 1
 fi
-echo "terraform: $checked folders formatted, valid and tested ($jobs_max at a time)"
-
-if find tests/terraform -name 'test_*.py' -print -quit 2>/dev/null | grep -q .; then
-  # --dist loadscope: a test module's applied stack (a module-scoped fixture) is built by one worker,
-  # not once per worker. Four workers by default: an apply against moto spends about half its time
-  # waiting on the AWS provider's polling (measured: 144 s of CPU in 140 s on two workers), so the
-  # applies overlap instead of queueing.
-  PYTEST_WORKERS=${TERRAFORM_PYTEST_WORKERS:-4} scripts/stages/pytest_dir.sh tests/terraform --dist loadscope
-else
-  echo "terraform: no tests under tests/terraform; apply tests skipped"
+echo "terraform: $checked folders formatted, valid and tested"
+if [ "$(cat "$apply_rc" 2>/dev/null || echo 1)" != 0 ]; then
+  echo "terraform: FAILED - pytest tests/terraform (above)" >&2
+  exit 1
 fi

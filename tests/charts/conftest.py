@@ -60,4 +60,4 @@ def render(*values: Path, chart: Path = CHART, sets: dict | None = None) -> Mani
 @pytest.fixture(scope="session")
 def envs():
     """The three environments as the Argo CD Applications render them."""
-    return {env: render(CHART / f"values-{env}.yaml", OUTPUTS) for env in ("dev", "staging", "prod")}
+    return {env: render(CHART / f"values-{env}.yaml", CHART / f"images-{env}.yaml", OUTPUTS) for env in ("dev", "staging", "prod")}

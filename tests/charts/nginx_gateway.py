@@ -127,7 +127,7 @@ class Gateway:
 
 def gateway_config(env: str, sets: dict) -> str:
     """default.conf of the gateway ConfigMap as Argo CD renders env, with the given values changed."""
-    manifests = render(CHART / f"values-{env}.yaml", OUTPUTS, sets=sets)
+    manifests = render(CHART / f"values-{env}.yaml", CHART / f"images-{env}.yaml", OUTPUTS, sets=sets)
     return manifests.get("ConfigMap", "chatbot-gateway")["data"]["default.conf"]
 
 

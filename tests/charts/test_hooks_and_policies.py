@@ -58,7 +58,13 @@ def test_network_policies(envs):
 
     gw = m.get("NetworkPolicy", "chatbot-gateway")["spec"]
     # The addresses themselves are checked against the inventory in test_platform_facts.py.
-    assert [(r["ports"], len(r["from"])) for r in gw["ingress"]] == [([{"port": "http", "protocol": "TCP"}], 3), ([{"port": "admin", "protocol": "TCP"}], 3)]
+    assert [(r["ports"], len(r["from"])) for r in gw["ingress"]] == [
+        ([{"port": "http", "protocol": "TCP"}], 3),
+        ([{"port": "admin", "protocol": "TCP"}], 3),
+        # Prometheus, for the stub_status and access-log exporters (the observability step).
+        ([{"port": "metrics", "protocol": "TCP"}, {"port": "log-metrics", "protocol": "TCP"}], 1),
+    ]
+    assert gw["ingress"][2]["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]
     assert {selector(p) for r in gw["egress"] for p in r.get("to", [])} >= {"frontend", "backend"}
     to_backend = [r for r in gw["egress"] if any(selector(p) == "backend" for p in r.get("to", []))]
     assert [p["port"] for r in to_backend for p in r["ports"]] == [8080], "the backend pod port, not its Service port"

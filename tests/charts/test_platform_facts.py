@@ -76,15 +76,46 @@ def test_database_names_match_the_atlas_user(envs, env):
     assert inv["atlas_database_name"] == inv["platform_database_name"], "the connection string names the database the backend uses"
 
 
+def store_prefix(inv: dict) -> str:
+    """The prefix the platform's ClusterSecretStore prepends to every key (the platform stack's output
+    secrets_name_prefix, `<platform_name>/<platform_env>/`: docs/cluster-addons.md; tests/kubernetes compares the
+    rendered store with the real output)."""
+    return f"{inv['platform_name']}/{inv['platform_env']}/"
+
+
+def secret_names_written(inv: dict) -> set[str]:
+    """Secrets Manager names the platform writes for an environment: the platform stack's app secrets and, where
+    Atlas is on, the Atlas step's connection string."""
+    written = {store_prefix(inv) + key for key in inv["platform_stack_app_secrets"]["secrets"]}
+    if inv.get("atlas_enabled"):
+        written.add(inv["atlas_secret_name"])
+    return written
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_database_secret_is_the_one_the_platform_writes(envs, env):
     inv = inventory(env)
-    secret = envs[env].get("ExternalSecret", "chatbot-backend-mongodb")["spec"]["data"][0]["remoteRef"]["key"]
+    key = envs[env].get("ExternalSecret", "chatbot-backend-mongodb")["spec"]["data"][0]["remoteRef"]["key"]
     if inv.get("atlas_enabled"):
-        assert secret == inv["atlas_secret_name"], "the Atlas step writes the connection string there"
+        assert store_prefix(inv) + key == inv["atlas_secret_name"], "the Atlas step writes the connection string there"
     else:
-        name, platform_env = inv["platform_name"], inv["platform_env"]
-        assert secret == f"{name}/{platform_env}/mongodb" and "mongodb" in inv["platform_stack_app_secrets"]["secrets"]
+        assert key == "mongodb" and "mongodb" in inv["platform_stack_app_secrets"]["secrets"]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_every_external_secret_reads_a_secret_the_platform_writes(envs, env):
+    """The ClusterSecretStore prepends its prefix to the key: a key that spells the prefix again names a secret
+    nobody writes (and the store's role may not read)."""
+    inv = inventory(env)
+    written = secret_names_written(inv)
+    found = envs[env].of("ExternalSecret")
+    assert found, f"{env}: the chart renders no ExternalSecret"
+    for doc in found:
+        assert doc["spec"]["secretStoreRef"] == {"kind": "ClusterSecretStore", "name": "aws-secrets-manager"}, doc["metadata"]["name"]
+        keys = [d["remoteRef"]["key"] for d in doc["spec"].get("data", [])] + [d["extract"]["key"] for d in doc["spec"].get("dataFrom", []) if "extract" in d]
+        for key in keys:
+            assert not key.startswith(store_prefix(inv)), f"{env}: {doc['metadata']['name']} repeats the store's prefix in {key}"
+            assert store_prefix(inv) + key in written, f"{env}: {doc['metadata']['name']} reads {store_prefix(inv) + key}, which nothing writes ({sorted(written)})"
 
 
 def database_rules(policy):

@@ -147,3 +147,38 @@ def test_a_wave_on_the_deployment_alone_is_refused():
         render(MINIMAL, sets={"backend.deploymentAnnotations": {"argocd.argoproj.io/sync-wave": "1"}})
     with pytest.raises(RenderError, match=r"backend.syncWave must be a later wave"):
         render(MINIMAL, sets={"backend.migrate.mode": "syncWave", "backend.syncWave": "0"})
+
+
+NAMESPACE_LEVEL = ("ServiceAccount", "ConfigMap", "Service", "NetworkPolicy", "ExternalSecret")
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_components_sync_in_the_platform_order(envs, env):
+    """What the namespace holds for the components and the ExternalSecrets first, the migration before the API (a PreSync
+    hook; dev: a Sync hook after its in-cluster database), then backend, frontend, gateway and Ingresses, each a later wave;
+    what reports health from a component's pods (HPA, PDB, volume claim) in that component's wave."""
+    m = envs[env]
+    deployments = {c: argo_order(m.get("Deployment", f"chatbot-{c}")) for c in ("backend", "frontend", "gateway")}
+    ingresses = {argo_order(i) for i in m.of("Ingress")}
+    assert len(ingresses) == 1, f"{env}: the Ingresses are in several waves {ingresses}"
+    (ingress,) = ingresses
+    assert deployments["backend"] < deployments["frontend"] < deployments["gateway"] < ingress, f"{env}: {deployments}, Ingress {ingress}"
+    (job,) = m.of("Job")
+    if env == "dev":
+        assert argo_order(job)[0] == PHASES.index("Sync"), "dev migrates after its in-cluster database, which a PreSync hook would precede"
+        assert argo_order(m.get("StatefulSet", "chatbot-mongodb")) < argo_order(job)
+    else:
+        assert argo_order(job)[0] == PHASES.index("PreSync"), f"{env}: the migration is a PreSync hook"
+    assert argo_order(job) < deployments["backend"]
+    for kind in NAMESPACE_LEVEL:
+        for obj in m.of(kind):
+            if helm_hooks(obj) or annotations(obj).get("argocd.argoproj.io/hook"):
+                continue  # what the migration hook needs comes with it, before it (test_migration_finds_what_it_needs...)
+            assert argo_order(obj) < deployments["backend"], f"{env}: {name(obj)} {argo_order(obj)} is not before the backend {deployments['backend']}"
+    for es in m.of("ExternalSecret"):
+        assert argo_order(es) < deployments["backend"], f"{env}: {name(es)} comes after the backend"
+    for kind in ("HorizontalPodAutoscaler", "PodDisruptionBudget"):
+        for obj in m.of(kind):
+            target = obj["spec"]["scaleTargetRef"]["name"] if kind == "HorizontalPodAutoscaler" else obj["metadata"]["name"]
+            workload = m.get("Deployment", target)
+            assert argo_order(obj) == argo_order(workload), f"{env}: {name(obj)} {argo_order(obj)} is not in {name(workload)}'s wave {argo_order(workload)}"

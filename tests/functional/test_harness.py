@@ -24,9 +24,9 @@ def run(cmd, cwd, env=None):
 
 @pytest.fixture
 def module_copy(tmp_path):
-    """A copy of terraform/ with the state_backend module and the bootstrap stack."""
+    """A copy of terraform/; the kms_key module (the state bucket's key among others) is the one broken."""
     shutil.copytree(ROOT / "terraform", tmp_path / "terraform", ignore=shutil.ignore_patterns(".terraform", "*.lock.hcl"))
-    return tmp_path / "terraform" / "modules" / "state_backend"
+    return tmp_path / "terraform" / "modules" / "kms_key"
 
 
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
@@ -48,7 +48,7 @@ def test_terraform_test_catches_a_weakened_resource(module_copy):
     assert run(["terraform", "init", "-backend=false", "-input=false", "-no-color"], module_copy).returncode == 0
     result = run(["terraform", "test", "-no-color"], module_copy)
     assert result.returncode != 0
-    assert "The state key must rotate." in result.stdout + result.stderr
+    assert "The key must rotate and keep the 30-day deletion window." in result.stdout + result.stderr
 
 
 def test_yamllint_rejects_a_broken_inventory(tmp_path):

@@ -7,8 +7,12 @@ The outputs are those of terraform/stacks/platform applied to moto with the loca
 - run on its own (`pytest tests/kubernetes`), the suite starts moto and the Atlas emulator on free ports
   and applies the bootstrap and platform steps itself.
 
-Each inventory (local, dev, staging, prod) is then rendered once per session by `playbooks/cluster_addons.yml`
-in render mode with those outputs, the offline charts and CRD schemas, in parallel.
+Each inventory (local, dev, staging, prod) is then rendered once per session by the Kubernetes steps in order
+(`playbooks/cluster_addons.yml`, `argocd.yml`, `chatbot.yml`, `observability.yml`) into one work folder, in render mode
+with those outputs, the offline charts and CRD schemas, in parallel. moto's stack has no ACM certificate (no DNS zone
+to validate one in), the AWS inventories' stacks have: their renders get `certificate_arn` in ACM's ARN format
+(ACM_CERTIFICATE_ARN), so the ArgoCD Ingress is rendered and checked there, and left out for local as the step does
+without a certificate.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ def _apply_platform(tmp_root: Path) -> dict:
     sys.path.insert(0, str(ROOT / "tests"))
     from local_moto import free_port
 
-    services_env = ansible_env({"PLATFORM_MOTO_PORT": str(free_port()), "PLATFORM_ATLAS_PORT": str(free_port()), "MOTO_IAM_LOAD_MANAGED_POLICIES": "false"})
+    services_env = ansible_env({"PLATFORM_MOTO_PORT": str(free_port()), "PLATFORM_ATLAS_PORT": str(free_port()), "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"})
     services = [sys.executable, str(ROOT / "scripts" / "local_services.py")]
     subprocess.run([*services, "start"], env=services_env, check=True, capture_output=True, text=True)
     try:
@@ -110,14 +114,20 @@ def inventory_vars(env: str) -> dict:
 class Rendered:
     """The rendered releases of one inventory: build/<env>/rendered/<release>/{manifests,values}.yaml."""
 
-    def __init__(self, env: str, work_dir: Path, log: str):
+    def __init__(self, env: str, work_dir: Path, log: str, only: tuple[str, ...] | None = None):
         self.env = env
         self.work_dir = work_dir
         self.log = log
         self.inventory = inventory_vars(env)
+        self.only = only
 
     def releases(self) -> list[str]:
-        return sorted(p.name for p in (self.work_dir / "rendered").iterdir() if (p / "manifests.yaml").is_file())
+        found = sorted(p.name for p in (self.work_dir / "rendered").iterdir() if (p / "manifests.yaml").is_file())
+        return [r for r in found if self.only is None or r in self.only]
+
+    def of_step(self, releases: list[str]) -> Rendered:
+        """The same render seen through one step's releases (each step's tests check their own)."""
+        return Rendered(self.env, self.work_dir, self.log, tuple(releases))
 
     def docs(self, release: str) -> list[dict]:
         text = (self.work_dir / "rendered" / release / "manifests.yaml").read_text()
@@ -138,17 +148,45 @@ class Rendered:
         return [(release, doc) for release, doc in self.all_docs() if doc["kind"] == kind]
 
 
-def _render(env: str, outputs_file: Path, work: Path) -> tuple[str, Path, str]:
-    extra = [f"@{outputs_file}", "platform_k8s_mode=render", f"platform_work_dir={work}"]
+# An ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>) for the inventories whose real stack has
+# one (edge.domain_name): the stack applied to moto with the local inventory has none.
+ACM_CERTIFICATE_ARN = "arn:aws:acm:{region}:{account}:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+# The steps after the add-ons, each with the release it renders, run into the same work folder in order.
+LATER_STEPS = {"argocd": "argocd", "chatbot": "chatbot-gitops", "observability": "aws-for-fluent-bit"}
+
+
+def _render_vars(env: str, outputs_file: Path, work: Path) -> list[str]:
+    outputs = json.loads(outputs_file.read_text())
+    if env != "local":
+        platform = outputs["platform_outputs"]["platform"]
+        platform["certificate_arn"] = ACM_CERTIFICATE_ARN.format(region=platform["region"], account=inventory_vars(env)["platform_accounts"][env])
+    env_outputs = outputs_file.parent / f"outputs-{env}.json"
+    env_outputs.write_text(json.dumps(outputs))
+    extra = [f"@{env_outputs}", "platform_k8s_mode=render", f"platform_work_dir={work}"]
     if (SHARED / "charts").is_dir():
         extra.append(json.dumps({"platform_helm_chart_archive_dir": str(SHARED / "charts"), "platform_crd_schema_dirs": [str(SHARED / "crd-schemas")]}))
-    result = playbook(env, "cluster_addons", extra, ansible_env())
-    return env, work, result.stdout + result.stderr if result.returncode else result.stdout
+    return extra
+
+
+def _render_steps(env: str, steps: list[str], outputs_file: Path, work: Path) -> str:
+    """Run the steps in order into one work folder; stop at the first that fails. Returns their output."""
+    extra = _render_vars(env, outputs_file, work)
+    log = ""
+    for step in steps:
+        result = playbook(env, step, extra, ansible_env())
+        log += result.stdout + (result.stderr if result.returncode else "")
+        if result.returncode:
+            break
+    return log
+
+
+def _render(env: str, outputs_file: Path, work: Path) -> tuple[str, Path, str]:
+    return env, work, _render_steps(env, ["cluster_addons", *LATER_STEPS], outputs_file, work)
 
 
 @pytest.fixture(scope="session")
 def rendered(platform_outputs, tmp_path_factory) -> dict[str, Rendered]:
-    """Every inventory's cluster add-ons rendered with the real outputs, once per session (in parallel)."""
+    """Every inventory's Kubernetes steps (6-8) rendered with the real outputs, once per session (in parallel)."""
     root = tmp_path_factory.mktemp("rendered")
     outputs_file = root / "outputs.json"
     outputs_file.write_text(json.dumps({"platform_outputs": {"platform": platform_outputs}}))
@@ -156,12 +194,17 @@ def rendered(platform_outputs, tmp_path_factory) -> dict[str, Rendered]:
     found: dict[str, Rendered] = {}
     todo = list(ENVIRONMENTS)
     if given_work and (Path(given_work) / "rendered" / "cluster-base").is_dir():
-        # What the molecule converge wrote for the local inventory is checked as it is.
-        found["local"] = Rendered("local", Path(given_work), "(rendered by the molecule converge)")
+        # What the molecule converge wrote for the local inventory is checked as it is; a later step it did not
+        # converge is rendered into its work folder here.
+        missing = [step for step, release in LATER_STEPS.items() if not (Path(given_work) / "rendered" / release).is_dir()]
+        log = "(rendered by the molecule converge)\n" + (_render_steps("local", missing, outputs_file, Path(given_work)) if missing else "")
+        found["local"] = Rendered("local", Path(given_work), log)
         todo.remove("local")
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for env, work, log in pool.map(lambda e: _render(e, outputs_file, root / e), todo):
-            if not (work / "rendered" / "cluster-secret-store" / "manifests.yaml").is_file():
-                pytest.fail(f"rendering the cluster add-ons of {env} failed:\n{log[-6000:]}")
             found[env] = Rendered(env, work, log)
+    for env, result in found.items():
+        for step, release in {"cluster_addons": "cluster-secret-store", **LATER_STEPS}.items():
+            if not (result.work_dir / "rendered" / release / "manifests.yaml").is_file():
+                pytest.fail(f"rendering step {step} of {env} failed:\n{result.log[-6000:]}")
     return found

@@ -37,9 +37,13 @@ def applied(moto_url, tmp_path_factory):
 
 
 def _bucket_policy(state: dict) -> dict:
-    for module in state["values"]["root_module"]["child_modules"]:
-        for resource in module["resources"]:
-            if resource["address"] == "module.state_backend.data.aws_iam_policy_document.bucket":
+    """The bucket policy modules/bucket renders for the state bucket (its TLS rules merged with state_backend's)."""
+    modules = list(state["values"]["root_module"]["child_modules"])
+    while modules:
+        module = modules.pop()
+        modules.extend(module.get("child_modules", []))
+        for resource in module.get("resources", []):
+            if resource["address"] == "module.state_backend.module.bucket.data.aws_iam_policy_document.this":
                 return {s["Sid"]: s for s in json.loads(resource["values"]["json"])["Statement"]}
     raise AssertionError("the state bucket's policy document is not in the state")
 
@@ -51,12 +55,24 @@ def test_the_bucket_defaults_to_the_state_key(applied):
     assert outputs["backend_config"]["kms_key_id"] == outputs["state_kms_key_arn"]
 
 
+def test_the_state_history_rules(applied):
+    env, _workdir, _state, outputs = applied
+    rules = aws_client("s3", env).get_bucket_lifecycle_configuration(Bucket=outputs["state_bucket_name"])["Rules"]
+    assert len(rules) == 1 and rules[0]["Status"] == "Enabled", rules
+    assert rules[0]["NoncurrentVersionExpiration"]["NoncurrentDays"] == 90
+    assert rules[0]["Expiration"] == {"ExpiredObjectDeleteMarker": True}
+    assert rules[0]["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+    key = aws_client("kms", env).get_key_rotation_status(KeyId=outputs["state_kms_key_arn"])
+    assert key["KeyRotationEnabled"] is True
+
+
 def test_the_bucket_policy_refuses_state_writes_off_the_state_key(applied):
     _env, _workdir, state, outputs = applied
     statements = _bucket_policy(state)
     objects = f"arn:aws:s3:::{outputs['state_bucket_name']}/*"
     for sid in ("DenyStateWritesNotOnKms", "DenyStateWritesWithAnotherKey", "DenyStateWritesOnTheAwsManagedKey", "DenyStateWritesWithCustomerKeys"):
         assert statements[sid]["Effect"] == "Deny" and statements[sid]["Action"] == "s3:PutObject" and statements[sid]["Resource"] == objects, sid
+    assert {"DenyInsecureTransport", "DenyTLSBelow12"} <= set(statements)
     assert statements["DenyStateWritesNotOnKms"]["Condition"] == {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}}
     assert statements["DenyStateWritesWithAnotherKey"]["Condition"] == {
         "ArnNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": outputs["state_kms_key_arn"]}

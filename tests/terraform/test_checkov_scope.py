@@ -3,8 +3,9 @@
 A `checkov:skip` inside terraform/modules/bucket would silence a check for every bucket built from it, the
 KMS-encrypted ones included. The skips therefore sit on the module calls (checkov applies a skip on a module
 block to that instance only), and the ones that follow from a bucket's settings must match those settings:
-CKV_AWS_145 (SSE-KMS by default) and CKV_AWS_18 (access logging) only on server-access-log targets, which
-AWS requires to be SSE-S3 and which cannot log into themselves.
+CKV_AWS_145 (SSE-KMS by default) only on server-access-log targets, which AWS requires to be SSE-S3, and
+CKV_AWS_18 (access logging) on those (they cannot log into themselves) and on buckets whose log target is an
+optional input passed through unchanged (the state bucket: it exists before any log bucket can).
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def test_the_bucket_module_itself_suppresses_nothing():
 
 
 def test_every_bucket_instance_is_found():
-    # Two in the platform stack (assets, logs), three in the security baseline (access logs, CloudTrail, Config).
-    assert len(CALLS) == 5, [call for call, _body in CALLS]
+    # Two in the platform stack (assets, logs), three in the security baseline (access logs, CloudTrail, Config),
+    # one in the state backend.
+    assert len(CALLS) == 6, [call for call, _body in CALLS]
 
 
 @pytest.mark.parametrize(("call", "body"), CALLS, ids=[call for call, _body in CALLS])
@@ -53,5 +55,8 @@ def test_skips_match_the_bucket_settings(call, body):
     sse_s3 = re.search(r"^\s*kms_key_arn\s*=\s*null\b", body, re.M) is not None
     log_target = re.search(r"^\s*accept_access_logs_from\s*=", body, re.M) is not None
     assert sse_s3 == log_target, f"{call}: only server-access-log targets may be SSE-S3"
-    for check in ("CKV_AWS_145", "CKV_AWS_18"):
-        assert (check in skips) == log_target, f"{call}: {check} may be suppressed on access-log targets only (SSE-S3, no logging into themselves)"
+    assert ("CKV_AWS_145" in skips) == log_target, f"{call}: CKV_AWS_145 may be suppressed on access-log targets only (SSE-S3)"
+    optional_logging = re.search(r"^\s*logging_target_bucket\s*=\s*var\.\w+\s*$", body, re.M) is not None
+    assert ("CKV_AWS_18" in skips) == (log_target or optional_logging), (
+        f"{call}: CKV_AWS_18 may be suppressed on access-log targets (no logging into themselves) and where logging is an optional input only"
+    )

@@ -67,7 +67,7 @@ def test_cluster_outputs_are_real_values_for_the_addons_step(applied):
 def test_irsa_roles_trust_their_service_accounts_through_the_cluster_issuer(applied):
     env, _workdir, _values, outputs = applied
     iam = aws_client("iam", env)
-    workloads = {"aws_load_balancer_controller", "cluster_autoscaler", "external_secrets", "ebs_csi", "efs_csi", "vpc_cni", "chatbot_backend"}
+    workloads = {"aws_load_balancer_controller", "cluster_autoscaler", "external_secrets", "ebs_csi", "efs_csi", "vpc_cni", "chatbot_backend", "fluent_bit"}
     assert set(outputs["irsa_role_arns"]) == workloads
     issuer = outputs["oidc_provider_arn"].split("oidc-provider/")[1]
     for key, arn in outputs["irsa_role_arns"].items():
@@ -170,7 +170,7 @@ def test_log_bucket_accepts_access_logs_only_from_the_assets_bucket_prefix(appli
 def test_application_secrets_use_the_data_key_and_hold_no_value(applied):
     env, _workdir, _values, outputs = applied
     sm = aws_client("secretsmanager", env)
-    assert set(outputs["app_secret_arns"]) == {"admin-oidc"}
+    assert set(outputs["app_secret_arns"]) == {"admin-oidc", "argocd-sso", "argocd-notifications", "argocd-repository"}
     secret = sm.describe_secret(SecretId=outputs["app_secret_arns"]["admin-oidc"])
     assert secret["Name"] == "chatbot/local/admin-oidc"
     assert secret["KmsKeyId"] == outputs["data_kms_key_arn"]

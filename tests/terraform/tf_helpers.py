@@ -89,10 +89,12 @@ def module_env(moto_url: str, data_dir: Path) -> dict:
 
 
 def copy_fixture(fixture: Path, dest: Path) -> Path:
-    """Copy a fixture root and point its relative module sources at this checkout."""
+    """Copy a fixture root and point its relative module sources at this checkout, through a link to
+    terraform/modules next to it (a relative path, so the modules' own ../<module> sources resolve too)."""
     shutil.copytree(fixture, dest)
+    (dest / "modules").symlink_to(ROOT / "terraform" / "modules", target_is_directory=True)
     main = dest / "main.tf"
-    main.write_text(main.read_text().replace("../../../../terraform/modules/", str(ROOT / "terraform" / "modules") + "/"))
+    main.write_text(main.read_text().replace("../../../../terraform/modules/", "./modules/"))
     return dest
 
 

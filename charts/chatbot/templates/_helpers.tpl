@@ -62,3 +62,10 @@ alb.ingress.kubernetes.io/auth-session-timeout: {{ $a.sessionTimeoutSeconds | qu
       {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/* argocd.argoproj.io/sync-wave of every Ingress (ingress.syncWave; nothing when it is empty). */}}
+{{- define "chatbot.ingressSyncWave" -}}
+{{- if ne (toString .Values.ingress.syncWave) "" -}}
+argocd.argoproj.io/sync-wave: {{ toString .Values.ingress.syncWave | quote }}
+{{- end -}}
+{{- end -}}

@@ -58,9 +58,25 @@ CORE_GROUPS = frozenset(
 )
 
 
+def _value_as_string(loader, node):
+    return loader.construct_scalar(node)
+
+
+if HAS_YAML:
+
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        """The safe loader, reading a bare "=" as the string "=" like the API server (YAML 1.2) does.
+
+        YAML 1.1 resolves a plain "=" to its "value" type, which PyYAML's safe loaders refuse; upstream CRDs
+        (kube-prometheus-stack's AlertmanagerConfig matchers) use it as an enum value.
+        """
+
+    _Loader.add_constructor("tag:yaml.org,2002:value", _value_as_string)
+
+
 def yaml_loader():
-    """The fastest safe loader available (libyaml's when PyYAML was built with it)."""
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    """The fastest safe loader available (libyaml's when PyYAML was built with it), "=" read as a string."""
+    return _Loader
 
 
 def safe_load(text):

@@ -67,7 +67,8 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     filter {}
 
     noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_expiration_days
+      noncurrent_days           = var.noncurrent_version_expiration_days
+      newer_noncurrent_versions = var.noncurrent_versions_to_keep
     }
 
     abort_incomplete_multipart_upload {
@@ -96,6 +97,14 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
         days = expiration.value
       }
     }
+
+    # A delete marker with no older versions left hides nothing; S3 removes it.
+    dynamic "expiration" {
+      for_each = var.expire_delete_markers ? [true] : []
+      content {
+        expired_object_delete_marker = expiration.value
+      }
+    }
   }
 
   depends_on = [aws_s3_bucket_versioning.this]
@@ -120,7 +129,7 @@ resource "aws_s3_bucket_logging" "this" {
   count         = var.logging_target_bucket != null ? 1 : 0
   bucket        = aws_s3_bucket.this.id
   target_bucket = var.logging_target_bucket
-  target_prefix = "s3-access/${var.name}/"
+  target_prefix = coalesce(var.logging_target_prefix, "s3-access/${var.name}/")
 }
 
 data "aws_iam_policy_document" "this" {
@@ -186,6 +195,7 @@ data "aws_iam_policy_document" "this" {
 data "aws_caller_identity" "current" {}
 
 resource "aws_s3_bucket_policy" "this" {
+  count  = var.attach_policy ? 1 : 0
   bucket = aws_s3_bucket.this.id
   policy = data.aws_iam_policy_document.this.json
 

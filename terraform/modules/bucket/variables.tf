@@ -25,6 +25,28 @@ variable "noncurrent_version_expiration_days" {
   }
 }
 
+variable "noncurrent_versions_to_keep" {
+  description = "Newest replaced versions of each object kept regardless of age (1-100); null: only the age rule applies."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.noncurrent_versions_to_keep == null || try(var.noncurrent_versions_to_keep >= 1 && var.noncurrent_versions_to_keep <= 100, false)
+    error_message = "noncurrent_versions_to_keep must be null or between 1 and 100 (the S3 limit)."
+  }
+}
+
+variable "expire_delete_markers" {
+  description = "Remove delete markers that no longer hide any version. S3 does not combine this with expiration_days (which cleans them up itself)."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !(var.expire_delete_markers && var.expiration_days != null)
+    error_message = "expire_delete_markers cannot be combined with expiration_days."
+  }
+}
+
 variable "transition_to_ia_days" {
   description = "Move current objects to STANDARD_IA after this many days (>= 30); null keeps them in STANDARD."
   type        = number
@@ -79,6 +101,12 @@ variable "logging_target_bucket" {
   default     = null
 }
 
+variable "logging_target_prefix" {
+  description = "Key prefix of this bucket's server access logs in logging_target_bucket; null: s3-access/<name>/, the prefix accept_access_logs_from allows."
+  type        = string
+  default     = null
+}
+
 variable "accept_access_logs_from" {
   description = "ARNs of buckets whose server access logs this bucket accepts (makes it a log target); each writes under s3-access/<source bucket>/ only."
   type        = list(string)
@@ -88,6 +116,12 @@ variable "accept_access_logs_from" {
     condition     = alltrue([for arn in var.accept_access_logs_from : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", arn))])
     error_message = "accept_access_logs_from takes bucket ARNs such as arn:aws:s3:::my-bucket."
   }
+}
+
+variable "attach_policy" {
+  description = "Attach the bucket policy (TLS 1.2+ only, plus policy_documents). false only against emulators that ignore policy conditions (moto), which would deny every request."
+  type        = bool
+  default     = true
 }
 
 variable "force_destroy" {

@@ -1,3 +1,7 @@
+# The EKS cluster: control plane with envelope-encrypted secrets and encrypted control-plane logs (a key
+# of its own from modules/kms_key), API access entries, IRSA (OIDC provider), managed node groups from a
+# launch template with encrypted volumes, and pinned EKS add-ons.
+
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -5,7 +9,6 @@ data "aws_partition" "current" {}
 locals {
   cluster_name = "${var.name}-eks"
   partition    = data.aws_partition.current.partition
-  account_root = "arn:${local.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
 
   # Tags cluster-autoscaler uses for auto-discovery. EKS puts the same two tags on the Auto Scaling group of
   # every managed node group itself; they are set here as well so the node groups carry them too.
@@ -34,55 +37,31 @@ locals {
 # ---------------------------------------------------------------------------------------------
 # Envelope encryption of Kubernetes secrets and of the control-plane log group
 # ---------------------------------------------------------------------------------------------
-data "aws_iam_policy_document" "cluster_key" {
-  # checkov:skip=CKV_AWS_111: KMS key policy; Resource "*" means this key only and the account root must keep administration.
-  # checkov:skip=CKV_AWS_356: KMS key policy; Resource "*" refers to the key the policy is attached to.
-  # checkov:skip=CKV_AWS_109: KMS key policy; the account root keeps kms:* so the key stays manageable through IAM.
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = [local.account_root]
-    }
-  }
+module "cluster_key" {
+  source = "../kms_key"
 
-  statement {
-    sid       = "ControlPlaneLogs"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.name}.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/eks/${local.cluster_name}/cluster"]
-    }
-  }
+  name                      = local.cluster_name
+  description               = "${local.cluster_name} secrets envelope encryption and control-plane logs"
+  cloudwatch_log_group_arns = ["arn:${local.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/eks/${local.cluster_name}/cluster"]
+  tags                      = merge(var.tags, { Name = "${local.cluster_name}-secrets" })
 }
 
-resource "aws_kms_key" "cluster" {
-  description             = "${local.cluster_name} secrets envelope encryption and control-plane logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.cluster_key.json
-
-  tags = merge(var.tags, { Name = "${local.cluster_name}-secrets" })
+# Keys created before the module composed modules/kms_key: the same key, a new address.
+moved {
+  from = aws_kms_key.cluster
+  to   = module.cluster_key.aws_kms_key.this
 }
 
-resource "aws_kms_alias" "cluster" {
-  name          = "alias/${local.cluster_name}"
-  target_key_id = aws_kms_key.cluster.key_id
+moved {
+  from = aws_kms_alias.cluster
+  to   = module.cluster_key.aws_kms_alias.this
 }
 
 # Created before the cluster so EKS does not create an unencrypted group without retention.
 resource "aws_cloudwatch_log_group" "cluster" {
   name              = "/aws/eks/${local.cluster_name}/cluster"
   retention_in_days = var.cluster_log_retention_days
-  kms_key_id        = aws_kms_key.cluster.arn
+  kms_key_id        = module.cluster_key.arn
 
   tags = var.tags
 }
@@ -115,7 +94,7 @@ resource "aws_iam_role_policy_attachment" "cluster" {
 data "aws_iam_policy_document" "cluster_encryption" {
   statement {
     actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey", "kms:CreateGrant"]
-    resources = [aws_kms_key.cluster.arn]
+    resources = [module.cluster_key.arn]
   }
 }
 
@@ -188,7 +167,7 @@ resource "aws_eks_cluster" "this" {
   encryption_config {
     resources = ["secrets"]
     provider {
-      key_arn = aws_kms_key.cluster.arn
+      key_arn = module.cluster_key.arn
     }
   }
 

@@ -74,7 +74,7 @@ output "autoscaler_discovery_tags" {
 
 output "kms_key_arn" {
   description = "KMS key encrypting Kubernetes secrets and the control-plane logs."
-  value       = aws_kms_key.cluster.arn
+  value       = module.cluster_key.arn
 }
 
 output "api_security_group_id" {

@@ -1,3 +1,7 @@
+# The platform VPC: public, private and intra subnets in three zones, NAT gateways (one per zone or a
+# single one), S3 gateway and interface endpoints, a closed default security group, and flow logs into a
+# CloudWatch log group encrypted with a key of its own (modules/kms_key).
+
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -191,54 +195,30 @@ resource "aws_vpc_endpoint" "interface" {
 }
 
 # Flow logs go to a CloudWatch log group encrypted with a key of this module.
-data "aws_iam_policy_document" "flow_log_key" {
-  # checkov:skip=CKV_AWS_111: KMS key policy; Resource "*" means this key only and the account root must keep administration.
-  # checkov:skip=CKV_AWS_356: KMS key policy; Resource "*" refers to the key the policy is attached to.
-  # checkov:skip=CKV_AWS_109: KMS key policy; the account root keeps kms:* so the key stays manageable through IAM.
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
+module "flow_log_key" {
+  source = "../kms_key"
 
-  statement {
-    sid       = "CloudWatchLogsUse"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.name}.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/vpc/${var.name}/flow-logs"]
-    }
-  }
+  name                      = "${var.name}-flow-logs"
+  description               = "${var.name} VPC flow log encryption"
+  cloudwatch_log_group_arns = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/vpc/${var.name}/flow-logs"]
+  tags                      = merge(var.tags, { Name = "${var.name}-flow-logs" })
 }
 
-resource "aws_kms_key" "flow_log" {
-  description             = "${var.name} VPC flow log encryption"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.flow_log_key.json
-
-  tags = merge(var.tags, { Name = "${var.name}-flow-logs" })
+# Keys created before the module composed modules/kms_key: the same key, a new address.
+moved {
+  from = aws_kms_key.flow_log
+  to   = module.flow_log_key.aws_kms_key.this
 }
 
-resource "aws_kms_alias" "flow_log" {
-  name          = "alias/${var.name}-flow-logs"
-  target_key_id = aws_kms_key.flow_log.key_id
+moved {
+  from = aws_kms_alias.flow_log
+  to   = module.flow_log_key.aws_kms_alias.this
 }
 
 resource "aws_cloudwatch_log_group" "flow_log" {
   name              = "/aws/vpc/${var.name}/flow-logs"
   retention_in_days = var.flow_log_retention_days
-  kms_key_id        = aws_kms_key.flow_log.arn
+  kms_key_id        = module.flow_log_key.arn
 
   tags = var.tags
 }

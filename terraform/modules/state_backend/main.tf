@@ -1,189 +1,44 @@
-# Remote state storage for every stack of the platform: one versioned, KMS-encrypted,
-# TLS-only S3 bucket. Locking uses S3 conditional writes (backend option use_lockfile,
+# Remote state storage for every stack of the platform: one versioned, KMS-encrypted, TLS-only S3
+# bucket (modules/bucket) with a key of its own (modules/kms_key), and a bucket policy that keeps
+# every state write on that key. Locking uses S3 conditional writes (backend option use_lockfile,
 # Terraform >= 1.10), so there is no DynamoDB table.
 
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-
-locals {
-  account_root_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
-}
-
-data "aws_iam_policy_document" "kms" {
-  # checkov:skip=CKV_AWS_109:This is a KMS key policy: Resource "*" means this key only, and the account root must keep control of it.
-  # checkov:skip=CKV_AWS_111:This is a KMS key policy: Resource "*" means this key only, and the account root must keep control of it.
+data "aws_iam_policy_document" "key_administrators" {
+  # checkov:skip=CKV_AWS_109:This is a KMS key policy: Resource "*" means this key only.
+  # checkov:skip=CKV_AWS_111:This is a KMS key policy: Resource "*" means this key only.
   # checkov:skip=CKV_AWS_356:This is a KMS key policy: Resource "*" means this key only (KMS key policies admit no other resource).
-  # The account root keeps full control so IAM policies in this account decide who may use the key.
-  # Without this statement the key could become unmanageable. The resource "*" in a key policy means
-  # "this key".
+  count = length(var.kms_key_administrator_arns) > 0 ? 1 : 0
+
   statement {
-    sid       = "AccountRootFullAccess"
-    effect    = "Allow"
-    actions   = ["kms:*"]
+    sid    = "KeyAdministrators"
+    effect = "Allow"
+    actions = [
+      "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+      "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
+      "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+    ]
     resources = ["*"]
 
     principals {
       type        = "AWS"
-      identifiers = [local.account_root_arn]
-    }
-  }
-
-  dynamic "statement" {
-    for_each = length(var.kms_key_administrator_arns) > 0 ? [1] : []
-    content {
-      sid    = "KeyAdministrators"
-      effect = "Allow"
-      actions = [
-        "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
-        "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
-        "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
-      ]
-      resources = ["*"]
-
-      principals {
-        type        = "AWS"
-        identifiers = var.kms_key_administrator_arns
-      }
+      identifiers = var.kms_key_administrator_arns
     }
   }
 }
 
-resource "aws_kms_key" "state" {
+# The account root keeps full control (modules/kms_key), so IAM policies in this account decide who may
+# use the key; kms_key_administrator_arns adds named administrators.
+module "key" {
+  source = "../kms_key"
+
+  name                    = var.bucket_name
   description             = "Encrypts Terraform state in s3://${var.bucket_name}"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_key_deletion_window_in_days
-  policy                  = data.aws_iam_policy_document.kms.json
+  policy_documents        = data.aws_iam_policy_document.key_administrators[*].json
   tags                    = var.tags
 }
 
-resource "aws_kms_alias" "state" {
-  name          = "alias/${var.bucket_name}"
-  target_key_id = aws_kms_key.state.key_id
-}
-
-resource "aws_s3_bucket" "state" {
-  # checkov:skip=CKV_AWS_144:Cross-region replication of state is a disaster-recovery choice per organisation; versioning plus KMS protect against loss and tampering here.
-  # checkov:skip=CKV2_AWS_62:No consumer for state-change events; CloudTrail records access.
-  # checkov:skip=CKV_AWS_18:Access logging is optional (access_log_bucket); the bootstrap bucket cannot log to a bucket that does not exist yet.
-  bucket        = var.bucket_name
-  force_destroy = var.force_destroy
-  tags          = var.tags
-}
-
-resource "aws_s3_bucket_ownership_controls" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "state" {
-  bucket                  = aws_s3_bucket.state.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.state.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    id     = "expire-superseded-state"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days           = var.noncurrent_version_expiration_days
-      newer_noncurrent_versions = var.noncurrent_versions_to_keep
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  rule {
-    id     = "remove-expired-delete-markers"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      expired_object_delete_marker = true
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.state]
-}
-
-resource "aws_s3_bucket_logging" "state" {
-  count = var.access_log_bucket == null ? 0 : 1
-
-  bucket        = aws_s3_bucket.state.id
-  target_bucket = var.access_log_bucket
-  target_prefix = var.access_log_prefix
-}
-
-data "aws_iam_policy_document" "bucket" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.state.arn, "${aws_s3_bucket.state.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-
-  statement {
-    sid       = "DenyOutdatedTLS"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.state.arn, "${aws_s3_bucket.state.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "NumericLessThan"
-      variable = "s3:TlsVersion"
-      values   = ["1.2"]
-    }
-  }
-
+data "aws_iam_policy_document" "state_writes" {
   # State holds secrets (the Redis AUTH token): every write must end up under the state key. A PUT that
   # names an encryption must name SSE-KMS with this key (the S3 backend sends it with kms_key_id; without
   # it, it sends AES256, which overrides the bucket default). A PUT that names none gets the bucket's
@@ -192,7 +47,7 @@ data "aws_iam_policy_document" "bucket" {
     sid       = "DenyStateWritesNotOnKms"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.state.arn}/*"]
+    resources = ["${module.bucket.arn}/*"]
 
     principals {
       type        = "*"
@@ -210,7 +65,7 @@ data "aws_iam_policy_document" "bucket" {
     sid       = "DenyStateWritesWithAnotherKey"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.state.arn}/*"]
+    resources = ["${module.bucket.arn}/*"]
 
     principals {
       type        = "*"
@@ -220,7 +75,7 @@ data "aws_iam_policy_document" "bucket" {
     condition {
       test     = "ArnNotEqualsIfExists"
       variable = "s3:x-amz-server-side-encryption-aws-kms-key-id"
-      values   = [aws_kms_key.state.arn]
+      values   = [module.key.arn]
     }
   }
 
@@ -229,7 +84,7 @@ data "aws_iam_policy_document" "bucket" {
     sid       = "DenyStateWritesOnTheAwsManagedKey"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.state.arn}/*"]
+    resources = ["${module.bucket.arn}/*"]
 
     principals {
       type        = "*"
@@ -253,7 +108,7 @@ data "aws_iam_policy_document" "bucket" {
     sid       = "DenyStateWritesWithCustomerKeys"
     effect    = "Deny"
     actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.state.arn}/*"]
+    resources = ["${module.bucket.arn}/*"]
 
     principals {
       type        = "*"
@@ -268,11 +123,72 @@ data "aws_iam_policy_document" "bucket" {
   }
 }
 
-resource "aws_s3_bucket_policy" "state" {
-  count = var.attach_bucket_policy ? 1 : 0
+module "bucket" {
+  # checkov:skip=CKV_AWS_144:Cross-region replication of state is a disaster-recovery choice per organisation; versioning plus KMS protect against loss and tampering here.
+  # checkov:skip=CKV2_AWS_62:No consumer for state-change events; CloudTrail records access.
+  # checkov:skip=CKV_AWS_18:Access logging is optional (access_log_bucket); the bootstrap bucket cannot log to a bucket that does not exist yet.
+  source = "../bucket"
 
-  bucket = aws_s3_bucket.state.id
-  policy = data.aws_iam_policy_document.bucket.json
+  name                               = var.bucket_name
+  kms_key_arn                        = module.key.arn
+  noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+  noncurrent_versions_to_keep        = var.noncurrent_versions_to_keep
+  expire_delete_markers              = true
+  logging_target_bucket              = var.access_log_bucket
+  logging_target_prefix              = var.access_log_prefix
+  policy_documents                   = [data.aws_iam_policy_document.state_writes.json]
+  attach_policy                      = var.attach_bucket_policy
+  force_destroy                      = var.force_destroy
+  tags                               = var.tags
+}
 
-  depends_on = [aws_s3_bucket_public_access_block.state]
+# State written before the module composed modules/kms_key and modules/bucket: the same objects, new addresses.
+moved {
+  from = aws_kms_key.state
+  to   = module.key.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.state
+  to   = module.key.aws_kms_alias.this
+}
+
+moved {
+  from = aws_s3_bucket.state
+  to   = module.bucket.aws_s3_bucket.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.state
+  to   = module.bucket.aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.state
+  to   = module.bucket.aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.state
+  to   = module.bucket.aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.state
+  to   = module.bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.state
+  to   = module.bucket.aws_s3_bucket_lifecycle_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_logging.state
+  to   = module.bucket.aws_s3_bucket_logging.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.state
+  to   = module.bucket.aws_s3_bucket_policy.this
 }

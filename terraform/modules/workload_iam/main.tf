@@ -1,3 +1,7 @@
+# IAM roles for service accounts (IRSA) of the cluster add-ons and the chatbot backend: AWS Load
+# Balancer Controller, cluster-autoscaler, EBS and EFS CSI drivers, VPC CNI, External Secrets, each
+# trusted only by its own service account through the cluster's OIDC provider.
+
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -15,6 +19,7 @@ locals {
     vpc_cni                      = "vpc-cni"
     external_secrets             = "external-secrets"
     chatbot_backend              = "chatbot-backend"
+    fluent_bit                   = "fluent-bit"
   }
 
   # AWS managed policies maintained with the drivers; the remaining roles get policies written here.
@@ -252,4 +257,26 @@ resource "aws_iam_role_policy" "chatbot_backend" {
   name   = "chatbot-backend"
   role   = aws_iam_role.this["chatbot_backend"].id
   policy = data.aws_iam_policy_document.chatbot_backend[0].json
+}
+
+# ---------------------------------------------------------------------------------------------
+# Fluent Bit: write log streams and events into its own log groups only (Terraform creates the groups with
+# their retention and KMS key, so no CreateLogGroup and no PutRetentionPolicy)
+# ---------------------------------------------------------------------------------------------
+data "aws_iam_policy_document" "fluent_bit" {
+  count = length(var.fluent_bit_log_group_arns) > 0 ? 1 : 0
+
+  statement {
+    sid       = "WriteOwnLogGroups"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = flatten([for arn in var.fluent_bit_log_group_arns : [arn, "${arn}:log-stream:*"]])
+  }
+}
+
+resource "aws_iam_role_policy" "fluent_bit" {
+  count = length(var.fluent_bit_log_group_arns) > 0 ? 1 : 0
+
+  name   = "write-container-logs"
+  role   = aws_iam_role.this["fluent_bit"].id
+  policy = data.aws_iam_policy_document.fluent_bit[0].json
 }

@@ -43,6 +43,7 @@ variable "service_accounts" {
     vpc_cni                      = optional(object({ namespace = string, name = string }), { namespace = "kube-system", name = "aws-node" })
     external_secrets             = optional(object({ namespace = string, name = string }), { namespace = "external-secrets", name = "external-secrets" })
     chatbot_backend              = optional(object({ namespace = string, name = string }), { namespace = "chatbot", name = "chatbot-backend" })
+    fluent_bit                   = optional(object({ namespace = string, name = string }), { namespace = "monitoring", name = "aws-for-fluent-bit" })
   })
   default = {}
 
@@ -107,4 +108,15 @@ variable "tags" {
   description = "Extra tags for every resource of the module (provider default_tags still apply)."
   type        = map(string)
   default     = {}
+}
+
+variable "fluent_bit_log_group_arns" {
+  description = "CloudWatch Logs groups Fluent Bit writes container logs to (arn:...:log-group:<name>, without :*); [] gives its role no permission."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.fluent_bit_log_group_arns : can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^*:]+$", arn))])
+    error_message = "fluent_bit_log_group_arns takes log group ARNs without wildcards or a :* suffix."
+  }
 }

@@ -156,6 +156,8 @@ module "workload_iam" {
   backend_kms_key_arns = [module.data_kms.arn]
   secrets_kms_key_arns = [module.data_kms.arn]
   ebs_kms_key_arns     = [module.ebs_kms.arn]
+  # Fluent Bit writes the container log group of observability.tf, nothing else.
+  fluent_bit_log_group_arns = [local.container_log_group_arn]
   # DocumentDB names its managed master user secret itself (rds!cluster-...), outside the prefix.
   extra_secret_arns = var.documentdb.enabled ? [module.documentdb[0].master_user_secret_arn] : []
 }

@@ -177,3 +177,13 @@ output "irsa_service_accounts" {
   description = "Namespace and name of the service account each IRSA role trusts (the cluster add-on releases create them with these names)."
   value       = module.workload_iam.service_accounts
 }
+
+output "container_log_group_name" {
+  description = "CloudWatch Logs group of the containers' logs (Fluent Bit writes here; retention container_log_retention_days, KMS-encrypted)."
+  value       = aws_cloudwatch_log_group.containers.name
+}
+
+output "alarm_topic_arn" {
+  description = "Encrypted SNS topic of the managed-service alarms; null when service_alarms.enabled is false."
+  value       = try(module.service_alarms[0].topic_arn, null)
+}

@@ -249,3 +249,27 @@ variable "edge" {
   })
   default = {}
 }
+
+variable "container_log_retention_days" {
+  description = "Retention of the container log group Fluent Bit writes to (observability step)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.container_log_retention_days)
+    error_message = "container_log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)."
+  }
+}
+
+variable "service_alarms" {
+  description = "CloudWatch alarms on ElastiCache, the backend's dead-letter queue and the ALBs (ARN suffixes, known once the load balancer controller made them), to an encrypted SNS topic with optional e-mail subscriptions."
+  type = object({
+    enabled                = optional(bool, true)
+    alb_arn_suffixes       = optional(list(string), [])
+    alb_5xx_threshold      = optional(number, 10)
+    redis_cpu_threshold    = optional(number, 80)
+    redis_memory_threshold = optional(number, 80)
+    email_endpoints        = optional(list(string), [])
+  })
+  default = {}
+}

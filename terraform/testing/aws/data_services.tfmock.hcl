@@ -41,3 +41,6 @@ mock_resource "aws_acm_certificate" {
     arn = "arn:aws:acm:eu-west-1:111122223333:certificate/mock"
   }
 }
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:eu-west-1:111122223333:mock" }
+}

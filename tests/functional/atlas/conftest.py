@@ -12,21 +12,15 @@ API would refuse, or an answer it would never give, fails the test that caused i
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import json
 import os
 import sys
 import time
 import types
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[3]
-COLLECTIONS = ROOT / "build" / "collections"
-if str(COLLECTIONS) not in sys.path:
-    sys.path.insert(0, str(COLLECTIONS))
+from module_runner import ROOT, ModuleRunner
 
 _spec = importlib.util.spec_from_file_location("atlas_emulator", ROOT / "tests" / "emulators" / "atlas" / "server.py")
 atlas_emulator = importlib.util.module_from_spec(_spec)
@@ -37,8 +31,6 @@ openapi_check = importlib.util.module_from_spec(_check_spec)
 sys.modules["atlas_openapi_check"] = openapi_check
 _check_spec.loader.exec_module(openapi_check)
 
-from module_runner import run_cli, run_in_process  # noqa: E402 - after the sys.path set-up above
-
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas import client as atlas_client  # noqa: E402
 from ansible_collections.chatbot.platform.plugins.module_utils._atlas import waiters as atlas_waiters  # noqa: E402
 
@@ -46,36 +38,18 @@ ORG_ID = atlas_emulator.DEFAULT_ORG_ID
 PROVISIONING_DELAY = 0.4
 
 
-class ModuleRunner:
-    """Runs chatbot.platform atlas modules against one emulator with service-account credentials."""
+class AtlasRunner(ModuleRunner):
+    """The shared module runner with the emulator's service-account credentials, and the emulator's checks."""
 
     def __init__(self, emulator):
-        self.emulator = emulator
         self.auth = {"client_id": atlas_emulator.DEFAULT_CLIENT_ID, "client_secret": atlas_emulator.DEFAULT_CLIENT_SECRET}
+        super().__init__(args={"base_url": emulator.base_url, **self.auth}, drop_env_prefix="MONGODB_ATLAS_")
+        self.emulator = emulator
         self.expect_invalid = False
 
     def expect_spec_violations(self):
         """This test sends requests the real API refuses on purpose; at least one must be found invalid."""
         self.expect_invalid = True
-
-    def connection(self, **overrides):
-        args = {"base_url": self.emulator.base_url}
-        args.update(self.auth)
-        args.update(overrides)
-        return args
-
-    def run(self, module, args, check=False, diff=False, auth=True):
-        """Run a module's main() in-process; return the result dict ansible would get."""
-        base = self.connection() if auth else {"base_url": self.emulator.base_url}
-        return run_in_process(module, {**base, **args}, check=check, diff=diff)
-
-    def run_cli(self, module, args, check=False, diff=False, env=None, connection=True):
-        """Run the module through `ansible` (AnsiballZ, real subprocess); return (result, completed process).
-
-        With connection=False only ``args`` are passed, so credentials and base URL come from ``env``.
-        """
-        full = {**(self.connection() if connection else {}), **args}
-        return run_cli(module, full, check=check, diff=diff, env=env, drop_env_prefix="MONGODB_ATLAS_")
 
     def writes(self):
         return self.emulator.write_requests()
@@ -145,7 +119,7 @@ def org_id():
 
 @pytest.fixture
 def atlas(emulator):
-    return ModuleRunner(emulator)
+    return AtlasRunner(emulator)
 
 
 @pytest.fixture

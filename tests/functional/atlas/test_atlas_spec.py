@@ -11,8 +11,9 @@ import datetime
 import subprocess
 import sys
 
+import atlas_openapi_check as openapi_check
 import pytest
-from conftest import ROOT, openapi_check
+from module_runner import ROOT
 
 CLUSTER = {"name": "c1", "region": "EU_WEST_1", "instance_size": "M10", "mongodb_major_version": "7.0", "wait_timeout": 900}
 

@@ -8,27 +8,20 @@ AnsiballZ path is exercised too.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-import sys
-from pathlib import Path
 
 import boto3
 import botocore.loaders
 import botocore.session
 import pytest
+from ecr_helpers import REGION, moto_api
+from local_moto import moto_server
+from module_runner import ModuleRunner
 
-ROOT = Path(__file__).resolve().parents[3]
-COLLECTIONS = ROOT / "build" / "collections"
-if str(COLLECTIONS) not in sys.path:
-    sys.path.insert(0, str(COLLECTIONS))
-
-from ecr_helpers import REGION, moto_api  # noqa: E402 - after the sys.path set-up above
-from local_moto import moto_server  # noqa: E402
-from module_runner import run_cli, run_in_process  # noqa: E402
-
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr import common as ecr_common  # noqa: E402
-from ansible_collections.chatbot.platform.plugins.module_utils._ecr import images as ecr_images  # noqa: E402
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr import common as ecr_common
+from ansible_collections.chatbot.platform.plugins.module_utils._ecr import images as ecr_images
 
 
 @pytest.fixture(scope="session")
@@ -70,23 +63,22 @@ class CallRecorder:
         return sum(1 for c in self.calls if c.split(":", 1)[1] == operation)
 
 
-class Runner:
+class EcrRunner(ModuleRunner):
+    """The shared module runner pointed at moto: endpoint and region as arguments in-process, from the
+    environment through `ansible` (like amazon.aws), with the in-process API calls recorded."""
+
     def __init__(self, endpoint, recorder):
+        super().__init__(args={"endpoint_url": endpoint, "region": REGION}, cli_args={}, cli_env={"AWS_ENDPOINT_URL": endpoint, "AWS_REGION": REGION})
         self.endpoint = endpoint
         self.recorder = recorder
 
-    def run(self, module, args, check=False, diff=False):
-        """Run a module's main() in-process with the API calls recorded; return the result dict ansible would get."""
+    @contextlib.contextmanager
+    def in_process(self):
         self.recorder.active = True
         try:
-            return run_in_process(module, {"endpoint_url": self.endpoint, "region": REGION, **args}, check=check, diff=diff)
+            yield
         finally:
             self.recorder.active = False
-
-    def run_cli(self, module, args, check=False, diff=False):
-        """Run the module through `ansible` (AnsiballZ, a real subprocess)."""
-        result, _proc = run_cli(module, args, check=check, diff=diff, env={"AWS_ENDPOINT_URL": self.endpoint, "AWS_REGION": REGION})
-        return result
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -136,7 +128,7 @@ def calls(monkeypatch):
 
 @pytest.fixture
 def ecr_runner(moto_endpoint, calls):
-    return Runner(moto_endpoint, calls)
+    return EcrRunner(moto_endpoint, calls)
 
 
 @pytest.fixture

@@ -8,10 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-COLLECTIONS = ROOT / "build" / "collections"
 REGION = "eu-west-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json"

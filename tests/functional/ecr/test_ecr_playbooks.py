@@ -9,13 +9,11 @@ after it check that the state is the one a fault-free run leaves.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from ecr_helpers import COLLECTIONS, REGION, ROOT, push_image, recorded_operations, seed_scan_findings, start_recording
+from ecr_helpers import REGION, push_image, recorded_operations, seed_scan_findings, start_recording
 from faults import KINDS, FaultProxy, FaultSchedule
+from module_runner import run_playbook
 
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import is_write_operation
 
@@ -33,26 +31,14 @@ def faulted_playbook(endpoint, name, seed, *extra):
 
 
 def playbook(endpoint, name, *extra):
-    env = dict(os.environ)
-    env.update(
-        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-        ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_NOCOLOR="1",
-        PLATFORM_AWS_ENDPOINT_URL=endpoint,
+    env = {
+        "PLATFORM_AWS_ENDPOINT_URL": endpoint,
         # Until meta/runtime.yml lists the ecr_* modules in the aws action group, module_defaults for
         # group/chatbot.platform.aws do not reach them; the standard variable keeps them on moto meanwhile.
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_REGION=REGION,
-    )
-    cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), "-i", str(ROOT / "inventories" / "local"), str(ROOT / "playbooks" / name), *extra]
-    proc = subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=300, check=False)
-    try:
-        data = json.loads(proc.stdout[proc.stdout.index("{") :])
-    except ValueError:
-        raise AssertionError(f"no JSON from ansible-playbook:\nstdout={proc.stdout}\nstderr={proc.stderr}") from None
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_REGION": REGION,
+    }
+    data, proc = run_playbook(name, *extra, env=env)
     return data["stats"]["localhost"], data, proc
 
 

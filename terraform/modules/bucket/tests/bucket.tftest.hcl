@@ -183,3 +183,53 @@ run "object_lock_mode_checked" {
 
   expect_failures = [var.object_lock]
 }
+
+run "state_history_rules" {
+  command = plan
+
+  variables {
+    noncurrent_versions_to_keep = 20
+    expire_delete_markers       = true
+    logging_target_bucket       = "chatbot-test-logs-111122223333"
+    logging_target_prefix       = "s3-access/tfstate/"
+    attach_policy               = false
+  }
+
+  assert {
+    condition = (
+      one(one(aws_s3_bucket_lifecycle_configuration.this.rule).noncurrent_version_expiration).newer_noncurrent_versions == 20 &&
+      one(one(aws_s3_bucket_lifecycle_configuration.this.rule).expiration).expired_object_delete_marker
+    )
+    error_message = "The newest replaced versions must be kept regardless of age and delete markers that hide nothing removed."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.this[0].target_prefix == "s3-access/tfstate/"
+    error_message = "A given log prefix replaces the default one."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_policy.this) == 0
+    error_message = "attach_policy = false must leave the policy unattached."
+  }
+}
+
+run "policy_attached_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_policy.this) == 1
+    error_message = "The bucket policy must be attached unless attach_policy is false."
+  }
+}
+
+run "delete_markers_and_expiration_refused" {
+  command = plan
+
+  variables {
+    expire_delete_markers = true
+    expiration_days       = 30
+  }
+
+  expect_failures = [var.expire_delete_markers]
+}

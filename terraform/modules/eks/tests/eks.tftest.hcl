@@ -107,9 +107,15 @@ run "rejects_open_public_endpoint" {
 run "secrets_encryption_and_logging" {
   command = plan
 
+  override_resource {
+    target          = module.cluster_key.aws_kms_key.this
+    override_during = plan
+    values          = { arn = "arn:aws:kms:eu-west-1:111122223333:key/cluster" }
+  }
+
   assert {
-    condition     = aws_eks_cluster.this.encryption_config[0].resources == toset(["secrets"]) && aws_kms_key.cluster.enable_key_rotation
-    error_message = "Kubernetes secrets must be envelope-encrypted with a rotating KMS key."
+    condition     = aws_eks_cluster.this.encryption_config[0].resources == toset(["secrets"]) && aws_eks_cluster.this.encryption_config[0].provider[0].key_arn == module.cluster_key.arn
+    error_message = "Kubernetes secrets must be envelope-encrypted with the module's key (modules/kms_key: rotating)."
   }
 
   assert {

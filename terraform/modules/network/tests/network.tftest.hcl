@@ -100,6 +100,12 @@ run "single_nat_for_dev" {
 run "flow_logs_encrypted_and_retained" {
   command = plan
 
+  override_resource {
+    target          = module.flow_log_key.aws_kms_key.this
+    override_during = plan
+    values          = { arn = "arn:aws:kms:eu-west-1:111122223333:key/flow-logs" }
+  }
+
   assert {
     condition     = aws_flow_log.this.traffic_type == "ALL" && aws_flow_log.this.log_destination_type == "cloud-watch-logs"
     error_message = "The VPC must log all traffic to CloudWatch Logs."
@@ -111,8 +117,8 @@ run "flow_logs_encrypted_and_retained" {
   }
 
   assert {
-    condition     = aws_kms_key.flow_log.enable_key_rotation
-    error_message = "The flow log key must rotate."
+    condition     = aws_cloudwatch_log_group.flow_log.kms_key_id == module.flow_log_key.arn
+    error_message = "The flow log group must be encrypted with the module's key (modules/kms_key: rotating, logs limited to this group)."
   }
 }
 

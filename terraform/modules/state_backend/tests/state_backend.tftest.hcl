@@ -33,136 +33,42 @@ variables {
   tags        = { Project = "chatbot" }
 }
 
-run "encryption_uses_own_rotating_kms_key" {
+# The bucket's and the key's own settings (versioning, public access block, TLS-only policy, lifecycle,
+# rotation) are asserted by modules/bucket and modules/kms_key tests; these runs cover what this module
+# adds: the key and bucket it pairs, the state-write policy and the backend settings.
+
+run "state_key_pairs_with_the_bucket" {
   command = plan
 
   assert {
-    condition     = aws_kms_key.state.enable_key_rotation == true
-    error_message = "The state key must rotate."
-  }
-
-  assert {
-    condition     = aws_kms_key.state.deletion_window_in_days == 30
-    error_message = "The default deletion window must be the maximum, 30 days."
-  }
-
-  assert {
-    condition     = one(aws_s3_bucket_server_side_encryption_configuration.state.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms"
-    error_message = "State must be encrypted with SSE-KMS."
-  }
-
-  assert {
-    condition     = one(aws_s3_bucket_server_side_encryption_configuration.state.rule).bucket_key_enabled == true
-    error_message = "S3 bucket keys must be on to keep KMS request costs down."
-  }
-
-  assert {
-    condition     = aws_kms_alias.state.name == "alias/chatbot-test-tfstate"
+    condition     = output.kms_alias_name == "alias/chatbot-test-tfstate" && output.bucket_name == "chatbot-test-tfstate"
     error_message = "The key alias must follow the bucket name."
   }
-}
-
-run "versioning_and_public_access_block" {
-  command = plan
 
   assert {
-    condition     = aws_s3_bucket_versioning.state.versioning_configuration[0].status == "Enabled"
-    error_message = "Versioning must be enabled: it is the rollback path for state."
+    condition     = output.backend_config.kms_key_id == output.kms_key_arn && output.backend_config.encrypt && output.backend_config.use_lockfile
+    error_message = "The backend settings must name the state key and lock with S3 conditional writes."
   }
 
   assert {
-    condition = alltrue([
-      aws_s3_bucket_public_access_block.state.block_public_acls,
-      aws_s3_bucket_public_access_block.state.block_public_policy,
-      aws_s3_bucket_public_access_block.state.ignore_public_acls,
-      aws_s3_bucket_public_access_block.state.restrict_public_buckets,
-    ])
-    error_message = "All four public access block settings must be on."
-  }
-
-  assert {
-    condition     = one(aws_s3_bucket_ownership_controls.state.rule).object_ownership == "BucketOwnerEnforced"
-    error_message = "ACLs must be disabled (BucketOwnerEnforced)."
-  }
-
-  assert {
-    condition     = aws_s3_bucket.state.force_destroy == false
-    error_message = "A state bucket must not be force-destroyable by default."
+    condition     = length(data.aws_iam_policy_document.key_administrators) == 0
+    error_message = "Without named administrators the key policy is the account root's alone."
   }
 }
 
-run "lifecycle_keeps_history_and_cleans_up" {
-  command = plan
-
-  assert {
-    condition = anytrue([
-      for rule in aws_s3_bucket_lifecycle_configuration.state.rule :
-      rule.status == "Enabled" && (length(rule.noncurrent_version_expiration) == 1 ? (
-        rule.noncurrent_version_expiration[0].noncurrent_days == 90 &&
-        rule.noncurrent_version_expiration[0].newer_noncurrent_versions == 20
-      ) : false)
-    ])
-    error_message = "Superseded versions must expire after 90 days while the 20 newest are kept."
-  }
-
-  assert {
-    condition = anytrue([
-      for rule in aws_s3_bucket_lifecycle_configuration.state.rule :
-      length(rule.abort_incomplete_multipart_upload) == 1 ? rule.abort_incomplete_multipart_upload[0].days_after_initiation == 7 : false
-    ])
-    error_message = "Incomplete multipart uploads must be aborted."
-  }
-
-  assert {
-    condition     = length(aws_s3_bucket_logging.state) == 0
-    error_message = "Access logging is off unless a target bucket is given."
-  }
-}
-
-run "access_logging_when_target_given" {
+run "named_key_administrators" {
   command = plan
 
   variables {
-    access_log_bucket = "chatbot-test-access-logs"
-  }
-
-  assert {
-    condition     = aws_s3_bucket_logging.state[0].target_bucket == "chatbot-test-access-logs"
-    error_message = "Access logs must go to the given bucket."
-  }
-
-  assert {
-    condition     = aws_s3_bucket_logging.state[0].target_prefix == "s3-access/tfstate/"
-    error_message = "Access logs must use the documented default prefix."
-  }
-}
-
-run "bucket_policy_is_tls_only" {
-  command = plan
-
-  assert {
-    condition     = length(aws_s3_bucket_policy.state) == 1
-    error_message = "The bucket policy must be attached by default."
+    kms_key_administrator_arns = ["arn:aws:iam::111122223333:role/platform-admin"]
   }
 
   assert {
     condition = anytrue([
-      for st in data.aws_iam_policy_document.bucket.statement :
-      st.effect == "Deny" && contains(st.actions, "s3:*") && anytrue([
-        for c in st.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && contains(c.values, "false")
-      ])
+      for st in data.aws_iam_policy_document.key_administrators[0].statement :
+      contains(st.actions, "kms:ScheduleKeyDeletion") && !contains(st.actions, "kms:Decrypt") && one(st.principals).identifiers == toset(["arn:aws:iam::111122223333:role/platform-admin"])
     ])
-    error_message = "The bucket policy must deny every request that does not use TLS."
-  }
-
-  assert {
-    condition = anytrue([
-      for st in data.aws_iam_policy_document.bucket.statement :
-      st.effect == "Deny" && anytrue([
-        for c in st.condition : c.test == "NumericLessThan" && c.variable == "s3:TlsVersion" && contains(c.values, "1.2")
-      ])
-    ])
-    error_message = "The bucket policy must deny TLS versions below 1.2."
+    error_message = "Named administrators may administer the key but not use it."
   }
 }
 
@@ -171,7 +77,7 @@ run "state_writes_only_on_the_state_key" {
 
   assert {
     condition = anytrue([
-      for st in data.aws_iam_policy_document.bucket.statement :
+      for st in data.aws_iam_policy_document.state_writes.statement :
       st.effect == "Deny" && st.actions == toset(["s3:PutObject"]) && anytrue([
         for c in st.condition : c.test == "StringNotEqualsIfExists" && c.variable == "s3:x-amz-server-side-encryption" && c.values == tolist(["aws:kms"])
       ])
@@ -181,9 +87,9 @@ run "state_writes_only_on_the_state_key" {
 
   assert {
     condition = anytrue([
-      for st in data.aws_iam_policy_document.bucket.statement :
+      for st in data.aws_iam_policy_document.state_writes.statement :
       st.effect == "Deny" && st.actions == toset(["s3:PutObject"]) && anytrue([
-        for c in st.condition : c.test == "ArnNotEqualsIfExists" && c.variable == "s3:x-amz-server-side-encryption-aws-kms-key-id" && c.values == tolist([aws_kms_key.state.arn])
+        for c in st.condition : c.test == "ArnNotEqualsIfExists" && c.variable == "s3:x-amz-server-side-encryption-aws-kms-key-id" && c.values == tolist([output.kms_key_arn])
       ])
     ])
     error_message = "A state write that names another KMS key than the state key must be denied."
@@ -191,7 +97,7 @@ run "state_writes_only_on_the_state_key" {
 
   assert {
     condition = anytrue([
-      for st in data.aws_iam_policy_document.bucket.statement :
+      for st in data.aws_iam_policy_document.state_writes.statement :
       st.effect == "Deny" && length([for c in st.condition : c if c.test == "Null" && c.variable == "s3:x-amz-server-side-encryption-aws-kms-key-id" && c.values == tolist(["true"])]) == 1
       && length([for c in st.condition : c if c.test == "StringEquals" && c.variable == "s3:x-amz-server-side-encryption" && c.values == tolist(["aws:kms"])]) == 1
     ])
@@ -200,14 +106,14 @@ run "state_writes_only_on_the_state_key" {
 
   assert {
     condition = anytrue([
-      for st in data.aws_iam_policy_document.bucket.statement :
+      for st in data.aws_iam_policy_document.state_writes.statement :
       st.effect == "Deny" && anytrue([for c in st.condition : c.test == "Null" && c.variable == "s3:x-amz-server-side-encryption-customer-algorithm" && c.values == tolist(["false"])])
     ])
     error_message = "State writes with customer-provided keys (SSE-C) must be denied."
   }
 
   assert {
-    condition     = output.backend_config.kms_key_id == aws_kms_key.state.arn && output.backend_config.encrypt
+    condition     = output.backend_config.kms_key_id == output.kms_key_arn && output.backend_config.encrypt
     error_message = "The backend settings other stacks use must name the state key."
   }
 }

@@ -31,7 +31,7 @@ run "one_role_per_workload" {
   command = plan
 
   assert {
-    condition     = toset(keys(aws_iam_role.this)) == toset(["aws_load_balancer_controller", "cluster_autoscaler", "ebs_csi", "efs_csi", "vpc_cni", "external_secrets", "chatbot_backend"])
+    condition     = toset(keys(aws_iam_role.this)) == toset(["aws_load_balancer_controller", "cluster_autoscaler", "ebs_csi", "efs_csi", "vpc_cni", "external_secrets", "chatbot_backend", "fluent_bit"])
     error_message = "Each controller and the backend need their own role."
   }
 
@@ -263,4 +263,38 @@ run "rejects_prefix_without_slash" {
   }
 
   expect_failures = [var.secrets_name_prefix]
+}
+
+run "fluent_bit_writes_only_its_log_groups" {
+  command = plan
+
+  variables {
+    fluent_bit_log_group_arns = ["arn:aws:logs:eu-west-1:111122223333:log-group:/aws/eks/chatbot-test-eks/containers"]
+  }
+
+  assert {
+    condition = (
+      one(one(data.aws_iam_policy_document.fluent_bit).statement).actions == toset(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+      && one(one(data.aws_iam_policy_document.fluent_bit).statement).resources == toset([
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/eks/chatbot-test-eks/containers",
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/eks/chatbot-test-eks/containers:log-stream:*",
+      ])
+    )
+    error_message = "Fluent Bit may create streams and put events in its own log groups only: no CreateLogGroup, no retention, no other group."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.fluent_bit) == 1 && aws_iam_role.this["fluent_bit"].name == "chatbot-test-fluent-bit"
+    error_message = "Fluent Bit gets its own role with the log-writing policy."
+  }
+}
+
+run "fluent_bit_log_group_wildcards_refused" {
+  command = plan
+
+  variables {
+    fluent_bit_log_group_arns = ["arn:aws:logs:eu-west-1:111122223333:log-group:*"]
+  }
+
+  expect_failures = [var.fluent_bit_log_group_arns]
 }

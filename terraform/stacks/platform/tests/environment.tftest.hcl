@@ -61,7 +61,7 @@ run "environment_plan" {
   }
 
   assert {
-    condition     = toset(keys(module.workload_iam.role_arns)) == toset(["aws_load_balancer_controller", "cluster_autoscaler", "ebs_csi", "efs_csi", "vpc_cni", "external_secrets", "chatbot_backend"])
+    condition     = toset(keys(module.workload_iam.role_arns)) == toset(["aws_load_balancer_controller", "cluster_autoscaler", "ebs_csi", "efs_csi", "vpc_cni", "external_secrets", "chatbot_backend", "fluent_bit"])
     error_message = "Every controller and the backend need an IRSA role."
   }
 

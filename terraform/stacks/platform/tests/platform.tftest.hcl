@@ -173,3 +173,28 @@ run "documentdb_alternative" {
     error_message = "The managed master user secret is an output, for the ExternalSecret that builds the connection string."
   }
 }
+
+run "observability_logs_and_alarms" {
+  # The container log group Fluent Bit writes to, and the managed-service alarms of observability.tf.
+  command = plan
+
+  variables {
+    container_log_retention_days = 90
+    redis                        = { num_cache_clusters = 3 }
+    service_alarms               = { alb_arn_suffixes = ["app/k8s-chatbot-0123456789/0123456789abcdef"] }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.containers.name == "/aws/eks/chatbot-prod-eks/containers" && aws_cloudwatch_log_group.containers.retention_in_days == 90 && aws_cloudwatch_log_group.containers.kms_key_id == module.container_logs_kms.arn
+    error_message = "The container log group keeps the inventory's retention and is encrypted with its own key."
+  }
+
+  assert {
+    condition = (
+      module.service_alarms[0].alarm_names.dlq_not_empty == ["chatbot-prod-dlq-not-empty-chatbot-prod-backend-dlq"]
+      && module.service_alarms[0].alarm_names.redis_cpu == ["chatbot-prod-redis-cpu-chatbot-prod-001", "chatbot-prod-redis-cpu-chatbot-prod-002", "chatbot-prod-redis-cpu-chatbot-prod-003"]
+      && length(module.service_alarms[0].alarm_names.alb_5xx) == 2
+    )
+    error_message = "One alarm for the backend's dead-letter queue, one per Redis node, ELB and target 5xx per ALB."
+  }
+}

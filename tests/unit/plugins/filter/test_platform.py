@@ -51,7 +51,7 @@ def test_tf_state_key():
 
 
 def test_filters_are_registered():
-    assert set(FilterModule().filters()) == {"missing_outputs", "resource_name", "tf_output_values", "tf_state_key"}
+    assert set(FilterModule().filters()) == {"missing_outputs", "module_drift", "resource_name", "tf_output_values", "tf_plan_drift", "tf_state_key"}
 
 
 def test_missing_outputs_names_absent_and_empty_values_in_order():
@@ -67,3 +67,64 @@ def test_missing_outputs_names_absent_and_empty_values_in_order():
 def test_missing_outputs_rejects_bad_arguments(outputs, required):
     with pytest.raises(AnsibleFilterError, match="missing_outputs"):
         missing_outputs(outputs, required)
+
+
+def test_tf_plan_drift_reports_drift_and_changes_without_values():
+    from ansible_collections.chatbot.platform.plugins.filter.platform import tf_plan_drift
+
+    plan = {
+        "format_version": "1.2",
+        "resource_drift": [
+            {
+                "address": "module.state.aws_s3_bucket.this",
+                "change": {
+                    "actions": ["update"],
+                    "before": {"bucket": "b", "tags": {"a": "1"}, "versioning": [{"enabled": True}]},
+                    "after": {"bucket": "b", "tags": {"a": "2"}, "versioning": [{"enabled": False}]},
+                },
+            },
+            {"address": "aws_kms_key.state", "change": {"actions": ["update"], "before": {"policy": "x"}, "after": {"policy": "y"}}},
+        ],
+        "relevant_attributes": [{"resource": "module.state.aws_s3_bucket.this", "attribute": ["tags"]}, {"resource": "aws_kms_key.other", "attribute": []}],
+        "resource_changes": [
+            {"address": "module.state.aws_s3_bucket.this", "change": {"actions": ["update"], "before": {"tags": {"a": "2"}}, "after": {"tags": {"a": "1"}}}},
+            {"address": "data.aws_caller_identity.current", "change": {"actions": ["read"]}},
+            {"address": "aws_kms_key.state", "change": {"actions": ["no-op"], "before": {}, "after": {}}},
+        ],
+        "output_changes": {"bucket": {"actions": ["no-op"]}, "arn": {"actions": ["create"]}},
+    }
+    assert tf_plan_drift(plan) == {
+        "drift": [{"address": "module.state.aws_s3_bucket.this", "actions": ["update"], "attributes": ["tags"]}],
+        "changes": [
+            {"address": "module.state.aws_s3_bucket.this", "actions": ["update"], "attributes": ["tags"]},
+            {"address": "output.arn", "actions": ["create"], "attributes": []},
+        ],
+    }
+    assert "1" not in str(tf_plan_drift(plan)["drift"])
+    assert tf_plan_drift({"format_version": "1.2"}) == {"drift": [], "changes": []}
+    with pytest.raises(AnsibleFilterError, match="format_version"):
+        tf_plan_drift({"resource_changes": []})
+
+
+def test_module_drift_lists_changed_results_with_their_attributes():
+    from ansible_collections.chatbot.platform.plugins.filter.platform import module_drift
+
+    loop = {
+        "results": [
+            {"changed": False, "_ansible_item_label": "chatbot/frontend"},
+            {
+                "changed": True,
+                "_ansible_item_label": "chatbot/backend",
+                "diff": {"before": {"scan_on_push": False, "tags": {}}, "after": {"scan_on_push": True, "tags": {}}},
+            },
+            {"skipped": True, "changed": False},
+        ]
+    }
+    single = {"changed": True, "invocation": {"module_args": {"name": "chatbot-prod"}}}
+    assert module_drift([loop, single, {"skipped": True}], "ecr") == [
+        {"source": "ecr", "object": "chatbot/backend", "actions": ["update"], "attributes": ["scan_on_push"]},
+        {"source": "ecr", "object": "chatbot-prod", "actions": ["update"], "attributes": []},
+    ]
+    assert module_drift(None, "atlas") == []
+    with pytest.raises(AnsibleFilterError, match="registered module results"):
+        module_drift(["text"], "ecr")

@@ -37,3 +37,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- .Values.serviceAccount.name | default "default" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* argocd.argoproj.io/sync-wave for a wave value (nothing when it is empty): the Deployment, its HPA and PDB. */}}
+{{- define "frontend.syncWaveAnnotation" -}}
+{{- if ne (toString .) "" }}
+argocd.argoproj.io/sync-wave: {{ toString . | quote }}
+{{- end }}
+{{- end -}}

@@ -51,6 +51,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
+{{- define "gateway.accessLogExporterImage" -}}
+{{- $i := .Values.metrics.accessLog.image -}}
+{{- if $i.digest -}}
+{{- printf "%s@%s" $i.repository $i.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $i.repository $i.tag -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Settings both nginx listeners share. */}}
 {{- define "gateway.serverSettings" -}}
 {{- $c := .Values.config -}}
@@ -101,4 +110,11 @@ location / {
   proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
   proxy_cache_bypass $http_upgrade;
 }
+{{- end -}}
+
+{{/* argocd.argoproj.io/sync-wave for a wave value (nothing when it is empty): the Deployment, its HPA and PDB. */}}
+{{- define "gateway.syncWaveAnnotation" -}}
+{{- if ne (toString .) "" }}
+argocd.argoproj.io/sync-wave: {{ toString . | quote }}
+{{- end }}
 {{- end -}}
