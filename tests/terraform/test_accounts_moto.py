@@ -1,15 +1,20 @@
-"""Apply terraform/stacks/organization with the local inventory's values against moto server.
+"""Apply the accounts step's stacks with the local inventory's values against moto server.
 
-The stack runs as the accounts step would (platform_organization_<x> -> variable <x>), with a local
-backend instead of S3. boto3 then checks the organisation, OUs, accounts, SCP attachments, permission
-sets and assignments, and a second plan must be empty. moto's gaps (inventories/local
-organization.yml) are the only differences from the management inventory.
+terraform/stacks/organization, then terraform/stacks/security with its outputs, then
+terraform/stacks/account_baseline once per account (one state each), as playbooks/accounts.yml runs
+them (platform_organization_<x>, platform_security_<x>, platform_account_baseline_<x> -> variable <x>),
+with a local backend instead of S3. boto3 then checks the organisation, OUs, accounts, SCP
+attachments, permission sets and assignments, the central logging and every account's baseline, and
+second plans must be empty. moto's gaps (inventories/local organization.yml) are the only differences
+from the management inventory.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from iam_lint import assert_policies_pass
@@ -225,22 +230,6 @@ def test_scp_protects_the_buckets_the_security_stack_made(applied, security_appl
         assert f"arn:aws:s3:::{bucket}" in content, bucket
 
 
-def test_every_account_has_the_baseline(security_applied):
-    env, _workdir, values, outputs = security_applied
-    assert outputs["baseline_accounts"] == values["account_ids"]
-    for key, account_id in values["account_ids"].items():
-        iam = aws_client("iam", env, account_id)
-        password = iam.get_account_password_policy()["PasswordPolicy"]
-        assert password["MinimumPasswordLength"] >= 14 and password["RequireSymbols"] and password["PasswordReusePrevention"] == 24, key
-        config = aws_client("config", env, account_id)
-        recorder = config.describe_configuration_recorders()["ConfigurationRecorders"][0]
-        assert recorder["recordingGroup"]["allSupported"], key
-        assert config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"][0]["recording"], key
-        channel = config.describe_delivery_channels()["DeliveryChannels"][0]
-        assert (channel["s3BucketName"], channel["s3KmsKeyArn"]) == (values["config_bucket_name"], outputs["log_key_arn"]), key
-        assert aws_client("ec2", env, account_id).get_ebs_encryption_by_default()["EbsEncryptionByDefault"], key
-
-
 def test_security_account_runs_guardduty_and_the_config_aggregator(security_applied):
     env, _workdir, values, outputs = security_applied
     security = values["account_ids"]["security"]
@@ -266,7 +255,107 @@ def test_security_second_plan_is_empty(security_applied):
     assert result.returncode == 0, f"second plan is not empty (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
 
 
+# ---- terraform/stacks/account_baseline, once per account with the security stack's outputs (as accounts.yml loops) ----
+
+BASELINE_STACK = ROOT / "terraform" / "stacks" / "account_baseline"
+BASELINE_PREFIX = "platform_account_baseline_"
+
+
+def _baseline_env(env: dict, account_key: str) -> dict:
+    # One state per account, like the playbook's state key per account: a local workspace each.
+    return {**env, "TF_WORKSPACE": account_key}
+
+
+@pytest.fixture(scope="module")
+def baselines_applied(applied, security_applied, tmp_path_factory):
+    _env, _org_workdir, _org_values, org_outputs = applied
+    env, _workdir, _security_values, security_outputs = security_applied
+    env = {**env, "TF_DATA_DIR": str(tmp_path_factory.mktemp("tfdata-account-baseline"))}
+    workdir = copy_stack(BASELINE_STACK, tmp_path_factory.mktemp("account_baseline") / "root")
+    common = {**inventory_stack_vars("local", "organization", BASELINE_PREFIX, set()), "s3_use_path_style": True}
+    management = org_outputs["management_account_id"]
+    accounts = {**org_outputs["account_ids"], "management": management}
+    values = {
+        key: {
+            **common,
+            # what playbooks/accounts.yml passes for each account
+            "account_key": key,
+            "account_id": account_id,
+            "management_account_id": management,
+            "config_bucket_name": security_outputs["log_buckets"]["config"],
+            "config_kms_key_arn": security_outputs["log_key_arn"],
+        }
+        for key, account_id in accounts.items()
+    }
+    terraform(env, workdir, "init", "-input=false", "-no-color")
+    for key in values:
+        (workdir / f"{key}.tfvars.json").write_text(json.dumps(values[key]))
+        terraform(env, workdir, "workspace", "new", "-no-color", key)
+
+    def apply(key: str) -> dict:
+        account_env = _baseline_env(env, key)
+        terraform(account_env, workdir, "apply", "-auto-approve", "-input=false", "-no-color", f"-var-file={key}.tfvars.json", timeout=300)
+        output = json.loads(terraform(account_env, workdir, "output", "-json", "-no-color").stdout)
+        return {k: v["value"] for k, v in output.items()}
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outputs = dict(zip(values, pool.map(apply, values)))
+    return env, workdir, values, outputs, security_outputs
+
+
+def test_every_account_has_the_baseline(baselines_applied):
+    env, _workdir, values, outputs, security_outputs = baselines_applied
+    assert {key: out["account_id"] for key, out in outputs.items()} == {key: v["account_id"] for key, v in values.items()}
+    assert len({out["account_id"] for out in outputs.values()}) == len(outputs), "every account is a different moto account"
+    for key, account in values.items():
+        account_id = account["account_id"]
+        iam = aws_client("iam", env, account_id)
+        password = iam.get_account_password_policy()["PasswordPolicy"]
+        assert password["MinimumPasswordLength"] >= 14 and password["RequireSymbols"] and password["PasswordReusePrevention"] == 24, key
+        config = aws_client("config", env, account_id)
+        recorder = config.describe_configuration_recorders()["ConfigurationRecorders"][0]
+        assert recorder["recordingGroup"]["allSupported"], key
+        expected_frequency = "DAILY" if key in account["config_daily_accounts"] else "CONTINUOUS"
+        assert outputs[key]["config_recording_frequency"] == expected_frequency, key
+        assert config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"][0]["recording"], key
+        channel = config.describe_delivery_channels()["DeliveryChannels"][0]
+        assert (channel["s3BucketName"], channel["s3KmsKeyArn"]) == (security_outputs["log_buckets"]["config"], security_outputs["log_key_arn"]), key
+        assert aws_client("ec2", env, account_id).get_ebs_encryption_by_default()["EbsEncryptionByDefault"], key
+    assert outputs["sandbox"]["config_recording_frequency"] == "DAILY" and outputs["prod"]["config_recording_frequency"] == "CONTINUOUS"
+
+
+def test_the_config_bucket_admits_every_baselined_account(security_applied, baselines_applied):
+    env, _workdir, values, _outputs, security_outputs = baselines_applied
+    s3 = aws_client("s3", env, security_applied[2]["account_ids"]["log_archive"])
+    config_bucket = security_outputs["log_buckets"]["config"]
+    policy = json.loads(s3.get_bucket_policy(Bucket=config_bucket)["Policy"])
+    writers = {st["Condition"]["StringEquals"]["aws:SourceAccount"] for st in policy["Statement"] if st.get("Action") == "s3:PutObject"}
+    assert writers == {v["account_id"] for v in values.values()}, "the security stack's account list and the baseline loop cover the same accounts"
+
+
+def test_account_baseline_second_plans_are_empty(baselines_applied):
+    env, workdir, values, _outputs, _security_outputs = baselines_applied
+
+    def plan(key: str):
+        args = ("plan", "-detailed-exitcode", "-input=false", "-no-color", f"-var-file={key}.tfvars.json")
+        return key, terraform(_baseline_env(env, key), workdir, *args, check=False)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(plan, values))
+    for key, result in results:
+        assert result.returncode == 0, f"{key}: second plan is not empty (exit {result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
+
+
+@pytest.mark.parametrize("inventory", ["management", "local"])
+def test_every_inventory_setting_is_a_variable_of_its_stack(inventory):
+    """A misspelt platform_security_<x> or platform_account_baseline_<x> would only be a Terraform warning."""
+    for stack, prefix, switches in ((SECURITY_STACK, SECURITY_PREFIX, {"platform_security_enabled"}), (BASELINE_STACK, BASELINE_PREFIX, set())):
+        declared = set(re.findall(r'^variable "(\w+)"', (stack / "variables.tf").read_text(), re.M))
+        settings = inventory_stack_vars(inventory, "organization", prefix, switches)
+        assert set(settings) - declared == set(), f"{inventory}: {prefix}<x> without a variable in {stack.name}"
+
+
 def test_every_rendered_policy_passes_the_iam_linter(applied, security_applied):
-    """SCPs, permission set policies, trust, key and bucket policies of both stacks, as applied."""
+    """SCPs, permission set policies, trust, key and bucket policies of the organisation and security stacks, as applied."""
     states = [json.loads(terraform(stack[0], stack[1], "show", "-json", "-no-color").stdout) for stack in (applied, security_applied)]
     assert assert_policies_pass(states, "accounts") > 0

@@ -100,7 +100,7 @@ def copy_fixture(fixture: Path, dest: Path) -> Path:
 
 def aws_client(service: str, env: dict, account_id: str | None = None):
     """A boto3 client on the emulator with the run's credentials or, given account_id, in that member
-    account through OrganizationAccountAccessRole (as the security stack's provider aliases reach it)."""
+    account through OrganizationAccountAccessRole (as the security stack's aliases and the account_baseline stack's provider reach it)."""
     credentials = {"aws_access_key_id": env["AWS_ACCESS_KEY_ID"], "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
     if account_id is not None:
         role = f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"

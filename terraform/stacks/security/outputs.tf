@@ -46,17 +46,3 @@ output "access_analyzer_arn" {
   description = "Organisation external-access analyzer (null when off)."
   value       = module.security_baseline.access_analyzer_arn
 }
-
-output "baseline_accounts" {
-  description = "Account key to the account id the baseline (password policy, public access block, EBS encryption, Config recorder) was applied to."
-  value = {
-    management      = module.baseline_management.account_id
-    security        = module.baseline_security.account_id
-    log_archive     = module.baseline_log_archive.account_id
-    shared_services = module.baseline_shared_services.account_id
-    sandbox         = module.baseline_sandbox.account_id
-    dev             = module.baseline_dev.account_id
-    staging         = module.baseline_staging.account_id
-    prod            = module.baseline_prod.account_id
-  }
-}

@@ -36,12 +36,12 @@ variable "s3_use_path_style" {
 }
 
 variable "account_ids" {
-  description = "Account id per account role of the estate (the organization stack's account_ids plus management); accounts.yml passes them."
+  description = "Account id per account of the estate (the organization stack's account_ids plus management); accounts.yml passes them. The Config bucket admits each of them; security and log_archive are reached through their role."
   type        = map(string)
 
   validation {
-    condition     = length(setsubtract(["management", "security", "log_archive", "shared_services", "sandbox", "dev", "staging", "prod"], keys(var.account_ids))) == 0
-    error_message = "account_ids must name management, security, log_archive, shared_services, sandbox, dev, staging and prod."
+    condition     = length(setsubtract(["management", "security", "log_archive"], keys(var.account_ids))) == 0
+    error_message = "account_ids must name at least management, security and log_archive."
   }
 
   validation {
@@ -187,46 +187,4 @@ variable "enable_unused_access_analyzer" {
   description = "Organisation unused-access analyzer (priced per role and user)."
   type        = bool
   default     = false
-}
-
-variable "baseline_password_minimum_length" {
-  description = "Minimum IAM password length in every account (14 or more); every character class is always required."
-  type        = number
-  default     = 14
-}
-
-variable "baseline_password_reuse_prevention" {
-  description = "Previous passwords an IAM user may not reuse (1-24)."
-  type        = number
-  default     = 24
-}
-
-variable "baseline_password_max_age_days" {
-  description = "Days after which IAM user passwords expire (90 or fewer)."
-  type        = number
-  default     = 90
-}
-
-variable "baseline_enable_s3_public_access_block" {
-  description = "S3 account-level public access block in every account."
-  type        = bool
-  default     = true
-}
-
-variable "baseline_enable_ebs_encryption_by_default" {
-  description = "EBS encryption by default in every account (home region)."
-  type        = bool
-  default     = true
-}
-
-variable "baseline_create_config_service_linked_role" {
-  description = "Create AWSServiceRoleForConfig in every account; false when the accounts already have it."
-  type        = bool
-  default     = true
-}
-
-variable "baseline_config_daily_accounts" {
-  description = "Account keys whose Config records daily instead of continuously (cheaper, for accounts nobody audits change by change)."
-  type        = list(string)
-  default     = ["sandbox"]
 }

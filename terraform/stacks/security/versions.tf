@@ -10,6 +10,6 @@ terraform {
 
   # Partial configuration: roles/terraform_stack passes bucket, key, region, encrypt and
   # use_lockfile. The state bucket lives in the management account (bootstrap stack); the member
-  # accounts are reached through provider aliases (providers.tf).
+  # security and log archive accounts through provider aliases (providers.tf).
   backend "s3" {}
 }

@@ -127,7 +127,15 @@ def probe(tmp_path, aws_env):
         state = json.loads(body)
         return sorted(i["attributes"]["input"]["value"] for r in state["resources"] if r["type"] == "terraform_data" for i in r["instances"])
 
-    return {"run": run, "parameters": parameters, "bucket": bucket, "s3": clients["s3"], "key_arn": key_arn, "kms": clients["kms"]}
+    return {
+        "run": run,
+        "parameters": parameters,
+        "bucket": bucket,
+        "s3": clients["s3"],
+        "key_arn": key_arn,
+        "kms": clients["kms"],
+        "play": tmp_path / "play.yml",
+    }
 
 
 def changed(report):
@@ -210,3 +218,37 @@ def test_a_missing_state_key_stops_the_run_before_terraform(probe):
     assert rc != 0
     assert any("Run the bootstrap step first" in msg for msg in failure_messages(report))
     assert probe["s3"].list_objects_v2(Bucket=probe["bucket"]).get("KeyCount") == 0, "nothing may be written without the key"
+
+
+# The loop of playbooks/accounts.yml (one stack, one apply per account), on the probe stack.
+INSTANCES_PLAYBOOK = """
+- name: Run the probe stack once per instance
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Run the stack
+      ansible.builtin.include_role:
+        name: chatbot.platform.terraform_stack
+      vars:
+        terraform_stack_name: probe
+        terraform_stack_instance: "{{ item }}"
+        terraform_stack_source_dir: "{{ probe_dir }}"
+        terraform_stack_vars:
+          purpose: "{{ purpose }}-{{ item }}"
+      loop: [alpha, beta]
+    - name: Report the outputs
+      ansible.builtin.debug:
+        var: platform_outputs
+"""
+
+
+def test_instances_of_one_stack_keep_their_own_state_and_outputs(probe):
+    probe["play"].write_text(INSTANCES_PLAYBOOK)
+    rc, report = probe["run"]("jobs")
+    assert rc == 0, failure_messages(report)
+    assert outputs(report) == {"probe": {"alpha": {"parameter_name": "/chatbot/dev/jobs-alpha"}, "beta": {"parameter_name": "/chatbot/dev/jobs-beta"}}}
+    keys = sorted(o["Key"] for o in probe["s3"].list_objects_v2(Bucket=probe["bucket"])["Contents"])
+    assert keys == ["chatbot/dev/probe-alpha.tfstate", "chatbot/dev/probe-beta.tfstate"]
+    rc, report = probe["run"]("jobs")
+    assert rc == 0, failure_messages(report)
+    assert changed(report) == 0, "second run of both instances"

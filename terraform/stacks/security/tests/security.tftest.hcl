@@ -1,6 +1,6 @@
-# Stack wiring with mocked providers, one per account: each baseline lands in the account its
-# provider alias assumes a role in, the security services get the approved regions, and the
-# inventory's account map is checked.
+# Stack wiring with mocked providers (management, security, log archive): the organisation-level
+# services land in the accounts their provider aliases assume a role in, get the approved regions,
+# and the inventory's account map is checked. The per-account baseline is stacks/account_baseline.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -69,76 +69,6 @@ mock_provider "aws" {
   }
 }
 
-mock_provider "aws" {
-  alias = "shared_services"
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "777777777777" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-}
-
-mock_provider "aws" {
-  alias = "sandbox"
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "888888888888" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-}
-
-mock_provider "aws" {
-  alias = "dev"
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "222222222222" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-}
-
-mock_provider "aws" {
-  alias = "staging"
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "333333333333" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-}
-
-mock_provider "aws" {
-  alias = "prod"
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "444444444444" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-}
-
 variables {
   name                   = "chatbot"
   environment            = "management"
@@ -161,32 +91,23 @@ variables {
   }
 }
 
-run "every_account_gets_the_baseline_through_its_own_role" {
+run "organisation_services_land_in_the_security_and_log_archive_accounts" {
   command = apply
 
   assert {
-    condition     = length(output.baseline_accounts) == 8 && alltrue([for k, id in var.account_ids : output.baseline_accounts[k] == id])
-    error_message = "Each account role's baseline must be applied in that account (provider alias -> assumed role)."
-  }
-
-  assert {
-    condition     = local.account_role_arns["prod"] == "arn:aws:iam::444444444444:role/OrganizationAccountAccessRole" && local.account_role_arns["log_archive"] == "arn:aws:iam::666666666666:role/OrganizationAccountAccessRole"
-    error_message = "Member accounts are reached through OrganizationAccountAccessRole."
-  }
-
-  assert {
-    condition     = module.baseline_prod.config_recorder_name == "default" && local.recording_frequency["prod"] == "CONTINUOUS" && local.recording_frequency["sandbox"] == "DAILY"
-    error_message = "Config records continuously everywhere but the sandbox (daily)."
+    condition     = local.account_role_arns == { security = "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole", log_archive = "arn:aws:iam::666666666666:role/OrganizationAccountAccessRole" }
+    error_message = "Only the security and log archive accounts are reached through OrganizationAccountAccessRole."
   }
 
   assert {
     condition     = output.log_key_arn == "arn:aws:kms:eu-west-1:666666666666:key/logs" && output.log_buckets.config == "chatbot-example-org-config"
-    error_message = "Account baselines deliver Config to the log archive bucket with the log archive key."
+    error_message = "The Config bucket and its key live in the log archive account (the per-account stack delivers there)."
   }
-}
 
-run "security_services_cover_the_approved_regions" {
-  command = apply
+  assert {
+    condition     = output.config_aggregator_arn != null && module.security_baseline.guardduty_detector_id != null
+    error_message = "The aggregator and the GuardDuty detector are in the security account."
+  }
 
   assert {
     condition     = output.securityhub_standard_arns == ["arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0", "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/3.0.0"]
@@ -199,7 +120,7 @@ run "security_services_cover_the_approved_regions" {
   }
 }
 
-run "every_account_role_must_be_listed" {
+run "the_organisation_level_accounts_must_be_listed" {
   command = plan
 
   variables {
