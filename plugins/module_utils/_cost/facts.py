@@ -30,9 +30,11 @@ STACK_DEFAULTS = {
         "edge": {"waf_enabled": True, "waf_sqli_rules": False, "log_retention_days": 365},
         "app_secrets": {"secrets": {"admin-oidc": "OIDC client of the admin authentication"}},
     },
+    "account_baseline": {
+        "config_daily_accounts": ["sandbox"],
+    },
     "security": {
         "enable_unused_access_analyzer": False,
-        "baseline_config_daily_accounts": ["sandbox"],
         "enable_securityhub": True,
         "enable_guardduty_organization": True,
         "guardduty_features": None,
@@ -75,7 +77,7 @@ def _plain(value, where):
 
 
 def _stack_var(inventory, prefix, stack, name):
-    """An inventory's platform_stack_<name> (or platform_security_<name>) merged over the stack default."""
+    """An inventory's <prefix><name> (platform_stack_, platform_security_, platform_account_baseline_) merged over the stack default."""
     default = copy.deepcopy(STACK_DEFAULTS[stack][name])
     key = prefix + name
     if key not in inventory:
@@ -164,7 +166,8 @@ def estate_facts(inventory, inventory_dir):
         "security_enabled": enabled,
         "accounts": sorted(accounts),
         "unused_access_analyzer": bool(_stack_var(inventory, s, "security", "enable_unused_access_analyzer")),
-        "config_daily_accounts": sorted(_stack_var(inventory, s, "security", "baseline_config_daily_accounts")),
+        # The per-account baseline stack (applied once per account by playbooks/accounts.yml) records Config.
+        "config_daily_accounts": sorted(_stack_var(inventory, "platform_account_baseline_", "account_baseline", "config_daily_accounts")),
         "securityhub": bool(_stack_var(inventory, s, "security", "enable_securityhub")),
         "guardduty": bool(_stack_var(inventory, s, "security", "enable_guardduty_organization")),
         "guardduty_features": sorted(features) if features is not None else list(GUARDDUTY_MODULE_FEATURES),
