@@ -12,72 +12,49 @@ if ! ls charts/*/Chart.yaml >/dev/null 2>&1; then
   exit 0
 fi
 
-find_nginx() {
-  command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true
+# find_tool NAME: the binary NAME on PATH or in /usr/sbin, /usr/bin (Debian puts nginx in /usr/sbin); empty if none.
+find_tool() {
+  command -v "$1" 2>/dev/null || { for dir in /usr/sbin /usr/bin; do [ -x "$dir/$1" ] && echo "$dir/$1" && break; done; } || true
 }
-NGINX_BIN=$(find_nginx)
-if [ -z "$NGINX_BIN" ]; then
-  echo "charts: nginx is missing; installing the Debian package nginx for the gateway routing test"
-  if [ "$(id -u)" -eq 0 ]; then
-    as_root=()
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    as_root=(sudo -n)
-  else
-    echo "charts: FAILED - nginx is not installed and this user cannot install it (needs root or passwordless sudo): apt-get install nginx" >&2
-    exit 1
-  fi
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "charts: FAILED - nginx is not installed and there is no apt-get to install it; install nginx and put it on PATH" >&2
-    exit 1
-  fi
-  # RUNLEVEL=1 keeps invoke-rc.d from starting a system nginx on port 80 after the install.
-  if ! { "${as_root[@]}" apt-get update -qq \
-    && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends nginx >/dev/null; }; then
-    echo "charts: FAILED - apt-get install nginx did not succeed" >&2
-    exit 1
-  fi
-  NGINX_BIN=$(find_nginx)
-  if [ -z "$NGINX_BIN" ]; then
-    echo "charts: FAILED - the nginx package installed no nginx binary" >&2
-    exit 1
-  fi
-fi
-export NGINX_BIN
-echo "charts: $("$NGINX_BIN" -v 2>&1) ($NGINX_BIN)"
 
-# promtool checks and unit-tests the chatbot chart's alerts and parses every dashboard query
-# (tests/charts/test_prometheus_rules.py): Debian's `prometheus` package ships it.
-find_promtool() {
-  command -v promtool 2>/dev/null || { [ -x /usr/bin/promtool ] && echo /usr/bin/promtool; } || true
-}
-PROMTOOL_BIN=$(find_promtool)
-if [ -z "$PROMTOOL_BIN" ]; then
-  echo "charts: promtool is missing; installing the Debian package prometheus for the alert rule tests"
+# The tools the tests run, each with the Debian package that ships it: nginx for the gateway routing test,
+# promtool (package prometheus) for the alert rule tests and the dashboard queries
+# (tests/charts/test_prometheus_rules.py). What is missing is installed in one apt-get run, as root or through
+# passwordless sudo; the stage fails, naming the package, when it cannot.
+declare -A package_of=([nginx]=nginx [promtool]=prometheus)
+missing=()
+for tool in nginx promtool; do
+  [ -n "$(find_tool "$tool")" ] || missing+=("${package_of[$tool]}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "charts: installing the Debian package(s) ${missing[*]} for the tests that run them"
   if [ "$(id -u)" -eq 0 ]; then
     as_root=()
   elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     as_root=(sudo -n)
   else
-    echo "charts: FAILED - promtool is not installed and this user cannot install it (needs root or passwordless sudo): apt-get install prometheus" >&2
+    echo "charts: FAILED - ${missing[*]} not installed and this user cannot install them (needs root or passwordless sudo): apt-get install ${missing[*]}" >&2
     exit 1
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "charts: FAILED - promtool is not installed and there is no apt-get to install it; install Prometheus's promtool and put it on PATH" >&2
+    echo "charts: FAILED - ${missing[*]} not installed and there is no apt-get to install them; install them and put nginx and promtool on PATH" >&2
     exit 1
   fi
-  # RUNLEVEL=1 keeps invoke-rc.d from starting a system Prometheus after the install.
+  # RUNLEVEL=1 keeps invoke-rc.d from starting a system nginx on port 80 or a system Prometheus after the install.
   if ! { "${as_root[@]}" apt-get update -qq \
-    && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; then
-    echo "charts: FAILED - apt-get install prometheus did not succeed" >&2
-    exit 1
-  fi
-  PROMTOOL_BIN=$(find_promtool)
-  if [ -z "$PROMTOOL_BIN" ]; then
-    echo "charts: FAILED - the prometheus package installed no promtool binary" >&2
+    && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+    echo "charts: FAILED - apt-get install ${missing[*]} did not succeed" >&2
     exit 1
   fi
 fi
-export PROMTOOL_BIN
+NGINX_BIN=$(find_tool nginx)
+PROMTOOL_BIN=$(find_tool promtool)
+if [ -z "$NGINX_BIN" ] || [ -z "$PROMTOOL_BIN" ]; then
+  echo "charts: FAILED - no nginx or no promtool binary after installing ${missing[*]:-nothing}" >&2
+  exit 1
+fi
+export NGINX_BIN PROMTOOL_BIN
+echo "charts: $("$NGINX_BIN" -v 2>&1) ($NGINX_BIN)"
 echo "charts: $("$PROMTOOL_BIN" --version 2>&1 | head -1) ($PROMTOOL_BIN)"
 
 python scripts/check_charts.py
