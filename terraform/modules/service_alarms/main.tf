@@ -52,80 +52,57 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = each.value
 }
 
-# ElastiCache: per node, CPU of the Redis engine thread and memory used by the dataset.
-resource "aws_cloudwatch_metric_alarm" "redis_cpu" {
-  for_each = toset(var.redis_cluster_ids)
-
-  alarm_name          = "${var.name}-redis-cpu-${each.value}"
-  alarm_description   = "Redis engine CPU of ${each.value} above ${var.redis_cpu_threshold}% for 15 minutes (docs/observability.md#managed-service-alarms)."
-  namespace           = "AWS/ElastiCache"
-  metric_name         = "EngineCPUUtilization"
-  dimensions          = { CacheClusterId = each.value }
-  statistic           = "Average"
-  period              = 300
-  evaluation_periods  = 3
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.redis_cpu_threshold
-  treat_missing_data  = "missing"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
+# One alarm per monitored object and kind; each kind says what it watches and when it fires.
+locals {
+  alarms = merge(
+    # ElastiCache: per node, CPU of the Redis engine thread and memory used by the dataset.
+    { for id in var.redis_cluster_ids : "redis_cpu/${id}" => {
+      kind        = "redis_cpu"
+      name        = "redis-cpu-${id}"
+      description = "Redis engine CPU of ${id} above ${var.redis_cpu_threshold}% for 15 minutes (docs/observability.md#managed-service-alarms)."
+      namespace   = "AWS/ElastiCache", metric = "EngineCPUUtilization", dimensions = { CacheClusterId = id }
+      statistic   = "Average", periods = 3, threshold = var.redis_cpu_threshold, missing = "missing"
+    } },
+    { for id in var.redis_cluster_ids : "redis_memory/${id}" => {
+      kind        = "redis_memory"
+      name        = "redis-memory-${id}"
+      description = "Redis memory of ${id} above ${var.redis_memory_threshold}% of maxmemory for 15 minutes: evictions follow."
+      namespace   = "AWS/ElastiCache", metric = "DatabaseMemoryUsagePercentage", dimensions = { CacheClusterId = id }
+      statistic   = "Average", periods = 3, threshold = var.redis_memory_threshold, missing = "missing"
+    } },
+    # A message in a dead-letter queue is a job the backend failed max_receive_count times: always worth a look.
+    { for queue in var.dead_letter_queue_names : "dlq_not_empty/${queue}" => {
+      kind        = "dlq_not_empty"
+      name        = "dlq-not-empty-${queue}"
+      description = "Dead-letter queue ${queue} holds messages (docs/observability.md#managed-service-alarms)."
+      namespace   = "AWS/SQS", metric = "ApproximateNumberOfMessagesVisible", dimensions = { QueueName = queue }
+      statistic   = "Maximum", periods = 1, threshold = 0, missing = "notBreaching"
+    } },
+    # The ALB in front of the gateway: 5xx it answers itself (no healthy target, timeouts) and 5xx of the targets.
+    { for pair in setproduct(var.alb_arn_suffixes, ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"]) : "alb_5xx/${pair[0]}|${pair[1]}" => {
+      kind        = "alb_5xx"
+      name        = "alb-${lower(replace(pair[1], "_", "-"))}-${split("/", pair[0])[1]}"
+      description = "${pair[1]} of ${pair[0]} above ${var.alb_5xx_threshold} per 5 minutes twice in a row."
+      namespace   = "AWS/ApplicationELB", metric = pair[1], dimensions = { LoadBalancer = pair[0] }
+      statistic   = "Sum", periods = 2, threshold = var.alb_5xx_threshold, missing = "notBreaching"
+    } },
+  )
 }
 
-resource "aws_cloudwatch_metric_alarm" "redis_memory" {
-  for_each = toset(var.redis_cluster_ids)
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
 
-  alarm_name          = "${var.name}-redis-memory-${each.value}"
-  alarm_description   = "Redis memory of ${each.value} above ${var.redis_memory_threshold}% of maxmemory for 15 minutes: evictions follow."
-  namespace           = "AWS/ElastiCache"
-  metric_name         = "DatabaseMemoryUsagePercentage"
-  dimensions          = { CacheClusterId = each.value }
-  statistic           = "Average"
+  alarm_name          = "${var.name}-${each.value.name}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
   period              = 300
-  evaluation_periods  = 3
+  evaluation_periods  = each.value.periods
   comparison_operator = "GreaterThanThreshold"
-  threshold           = var.redis_memory_threshold
-  treat_missing_data  = "missing"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
-}
-
-# A message in a dead-letter queue is a job the backend failed max_receive_count times: always worth a look.
-resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
-  for_each = toset(var.dead_letter_queue_names)
-
-  alarm_name          = "${var.name}-dlq-not-empty-${each.value}"
-  alarm_description   = "Dead-letter queue ${each.value} holds messages (docs/observability.md#managed-service-alarms)."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = each.value }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.actions
-  ok_actions          = local.actions
-  tags                = var.tags
-}
-
-# The ALB in front of the gateway: 5xx it answers itself (no healthy target, timeouts) and 5xx of the targets.
-resource "aws_cloudwatch_metric_alarm" "alb_5xx" {
-  for_each = { for pair in setproduct(var.alb_arn_suffixes, ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"]) : "${pair[0]}|${pair[1]}" => pair }
-
-  alarm_name          = "${var.name}-alb-${lower(replace(each.value[1], "_", "-"))}-${split("/", each.value[0])[1]}"
-  alarm_description   = "${each.value[1]} of ${each.value[0]} above ${var.alb_5xx_threshold} per 5 minutes twice in a row."
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = each.value[1]
-  dimensions          = { LoadBalancer = each.value[0] }
-  statistic           = "Sum"
-  period              = 300
-  evaluation_periods  = 2
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.alb_5xx_threshold
-  treat_missing_data  = "notBreaching"
+  threshold           = each.value.threshold
+  treat_missing_data  = each.value.missing
   alarm_actions       = local.actions
   ok_actions          = local.actions
   tags                = var.tags

@@ -6,9 +6,9 @@ output "topic_arn" {
 output "alarm_names" {
   description = "Names of the alarms, by kind."
   value = {
-    redis_cpu     = [for a in aws_cloudwatch_metric_alarm.redis_cpu : a.alarm_name]
-    redis_memory  = [for a in aws_cloudwatch_metric_alarm.redis_memory : a.alarm_name]
-    dlq_not_empty = [for a in aws_cloudwatch_metric_alarm.dlq_not_empty : a.alarm_name]
-    alb_5xx       = [for a in aws_cloudwatch_metric_alarm.alb_5xx : a.alarm_name]
+    redis_cpu     = [for key, a in aws_cloudwatch_metric_alarm.this : a.alarm_name if local.alarms[key].kind == "redis_cpu"]
+    redis_memory  = [for key, a in aws_cloudwatch_metric_alarm.this : a.alarm_name if local.alarms[key].kind == "redis_memory"]
+    dlq_not_empty = [for key, a in aws_cloudwatch_metric_alarm.this : a.alarm_name if local.alarms[key].kind == "dlq_not_empty"]
+    alb_5xx       = [for key, a in aws_cloudwatch_metric_alarm.this : a.alarm_name if local.alarms[key].kind == "alb_5xx"]
   }
 }

@@ -21,13 +21,12 @@ run "every_alarm_notifies_the_encrypted_topic" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.redis_cpu) == 2 && length(aws_cloudwatch_metric_alarm.redis_memory) == 2 && length(aws_cloudwatch_metric_alarm.dlq_not_empty) == 1 && length(aws_cloudwatch_metric_alarm.alb_5xx) == 2
+    condition     = [for kind in ["redis_cpu", "redis_memory", "dlq_not_empty", "alb_5xx"] : length(output.alarm_names[kind])] == [2, 2, 1, 2]
     error_message = "One CPU and one memory alarm per Redis node, one per dead-letter queue, ELB and target 5xx per ALB."
   }
 
   assert {
-    condition = alltrue([for a in concat(values(aws_cloudwatch_metric_alarm.redis_cpu), values(aws_cloudwatch_metric_alarm.redis_memory),
-    values(aws_cloudwatch_metric_alarm.dlq_not_empty), values(aws_cloudwatch_metric_alarm.alb_5xx)) : startswith(a.alarm_name, "chatbot-test-")])
+    condition     = alltrue([for a in values(aws_cloudwatch_metric_alarm.this) : startswith(a.alarm_name, "chatbot-test-")])
     error_message = "Alarm names start with the name the topic policy admits."
   }
 }
@@ -37,10 +36,10 @@ run "dead_letter_queue_alarms_on_the_first_message" {
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.dlq_not_empty["chatbot-test-backend-dlq"].threshold == 0
-      && aws_cloudwatch_metric_alarm.dlq_not_empty["chatbot-test-backend-dlq"].comparison_operator == "GreaterThanThreshold"
-      && aws_cloudwatch_metric_alarm.dlq_not_empty["chatbot-test-backend-dlq"].metric_name == "ApproximateNumberOfMessagesVisible"
-      && aws_cloudwatch_metric_alarm.dlq_not_empty["chatbot-test-backend-dlq"].dimensions.QueueName == "chatbot-test-backend-dlq"
+      aws_cloudwatch_metric_alarm.this["dlq_not_empty/chatbot-test-backend-dlq"].threshold == 0
+      && aws_cloudwatch_metric_alarm.this["dlq_not_empty/chatbot-test-backend-dlq"].comparison_operator == "GreaterThanThreshold"
+      && aws_cloudwatch_metric_alarm.this["dlq_not_empty/chatbot-test-backend-dlq"].metric_name == "ApproximateNumberOfMessagesVisible"
+      && aws_cloudwatch_metric_alarm.this["dlq_not_empty/chatbot-test-backend-dlq"].dimensions.QueueName == "chatbot-test-backend-dlq"
     )
     error_message = "A dead-letter queue alarms as soon as it holds one visible message."
   }
