@@ -5,14 +5,19 @@
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
 
 locals {
   actions = [aws_sns_topic.this.arn]
+  # The topic's ARN spelled out, so that its policy is set when the topic is created (a separate
+  # aws_sns_topic_policy would leave the service's default policy in the topic's own state).
+  topic_arn = "arn:${data.aws_partition.current.partition}:sns:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${var.name}-alarms"
 }
 
 resource "aws_sns_topic" "this" {
   name              = "${var.name}-alarms"
   kms_master_key_id = var.kms_key_arn
+  policy            = data.aws_iam_policy_document.topic.json
   tags              = var.tags
 }
 
@@ -21,7 +26,7 @@ data "aws_iam_policy_document" "topic" {
   statement {
     sid       = "CloudWatchAlarmsOfThisAccount"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
+    resources = [local.topic_arn]
     principals {
       type        = "Service"
       identifiers = ["cloudwatch.amazonaws.com"]
@@ -39,10 +44,6 @@ data "aws_iam_policy_document" "topic" {
   }
 }
 
-resource "aws_sns_topic_policy" "this" {
-  arn    = aws_sns_topic.this.arn
-  policy = data.aws_iam_policy_document.topic.json
-}
 
 resource "aws_sns_topic_subscription" "email" {
   for_each = toset(var.email_endpoints)
