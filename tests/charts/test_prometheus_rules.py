@@ -115,7 +115,7 @@ def test_the_required_alerts_exist_with_severity_and_runbook(minimal):
         for rule in group["rules"]:
             assert rule["labels"]["severity"] in ("critical", "warning"), rule["alert"]
             url = rule["annotations"]["runbook_url"]
-            page, _, anchor = url.partition("#")
+            page, _sep, anchor = url.partition("#")
             assert page.endswith("/docs/observability.md"), url
             assert anchor in anchors, f"{rule['alert']}: runbook anchor #{anchor} is not a heading of docs/observability.md"
 
