@@ -155,11 +155,17 @@ ACM_CERTIFICATE_ARN = "arn:aws:acm:{region}:{account}:certificate/0b1c2d3e-4f50-
 LATER_STEPS = {"argocd": "argocd", "chatbot": "chatbot-gitops", "observability": "aws-for-fluent-bit"}
 
 
+def stack_outputs(env: str, platform_outputs: dict) -> dict:
+    """The platform outputs an inventory's render gets: moto's, plus a certificate where the inventory's stack has one."""
+    outputs = dict(platform_outputs)
+    if env != "local":
+        outputs["certificate_arn"] = ACM_CERTIFICATE_ARN.format(region=outputs["region"], account=inventory_vars(env)["platform_accounts"][env])
+    return outputs
+
+
 def _render_vars(env: str, outputs_file: Path, work: Path) -> list[str]:
     outputs = json.loads(outputs_file.read_text())
-    if env != "local":
-        platform = outputs["platform_outputs"]["platform"]
-        platform["certificate_arn"] = ACM_CERTIFICATE_ARN.format(region=platform["region"], account=inventory_vars(env)["platform_accounts"][env])
+    outputs["platform_outputs"]["platform"] = stack_outputs(env, outputs["platform_outputs"]["platform"])
     env_outputs = outputs_file.parent / f"outputs-{env}.json"
     env_outputs.write_text(json.dumps(outputs))
     extra = [f"@{env_outputs}", "platform_k8s_mode=render", f"platform_work_dir={work}"]

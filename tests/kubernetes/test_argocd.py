@@ -249,7 +249,9 @@ def test_ingress_is_https_through_the_alb_with_the_stack_certificate(env, platfo
     if env.env == "local":
         # moto's stack has no certificate: no Ingress, and the run summary says why.
         assert platform_outputs.get("certificate_arn") is None and not ingresses
-        assert "argocd: no Ingress rendered" in env.log
+        if "(rendered by the molecule converge)" not in env.log:
+            # (A molecule converge's output is not handed to the suite; tests/functional/kubernetes checks the message.)
+            assert "argocd: no Ingress rendered" in env.log
         return
     (ingress,) = ingresses
     annotations = ingress["metadata"]["annotations"]

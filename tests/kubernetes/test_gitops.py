@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ENVIRONMENTS, ROOT
+from conftest import ENVIRONMENTS, ROOT, stack_outputs
 
 RELEASE = "chatbot-gitops"
 SUBSCRIBE = "notifications.argoproj.io/subscribe."
@@ -101,7 +101,8 @@ def test_root_passes_the_stack_arns_to_the_chatbot(env, platform_outputs, tmp_pa
     tree = env.inventory["platform_gitops_environment"]
     apps = {a["metadata"]["name"]: a for a in children(root, tmp_path)}
     chatbot = apps[f"chatbot-{tree}"]
-    wanted = {key: platform_outputs.get(output) for key, output in (("certificateArn", "certificate_arn"), ("wafAclArn", "waf_web_acl_arn"))}
+    outputs = stack_outputs(env.env, platform_outputs)
+    wanted = {key: outputs.get(output) for key, output in (("certificateArn", "certificate_arn"), ("wafAclArn", "waf_web_acl_arn"))}
     wanted = {key: value for key, value in wanted.items() if value}
     passed = chatbot["spec"]["source"]["helm"].get("valuesObject", {}).get("ingress", {}).get("alb", {})
     assert passed == wanted, "the root passes exactly the ARNs the stack has"
