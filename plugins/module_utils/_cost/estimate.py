@@ -348,38 +348,25 @@ def estimate_estate(estate, environments, prices, usage):
             [ref("config_item_continuous"), ref("config_item_periodic")],
             usage="config_items_per_account",
         )
+
+        def per_account(label, usage_key, price_key):
+            """One line for a service priced per account: accounts x usage per account x unit price."""
+            out.add(
+                "security",
+                f"{label}: {len(accounts)} accounts",
+                len(accounts) * usage[usage_key] * svc(price_key),
+                [ref(price_key)],
+                usage=usage_key,
+            )
+
         if estate["securityhub"]:
-            out.add(
-                "security",
-                f"Security Hub: {len(accounts)} accounts",
-                len(accounts) * usage["securityhub_checks_per_account"] * svc("securityhub_check"),
-                [ref("securityhub_check")],
-                usage="securityhub_checks_per_account",
-            )
+            per_account("Security Hub", "securityhub_checks_per_account", "securityhub_check")
         if estate["guardduty"]:
-            out.add(
-                "security",
-                f"GuardDuty CloudTrail analysis: {len(accounts)} accounts",
-                len(accounts) * usage["guardduty_cloudtrail_million_events_per_account"] * svc("guardduty_cloudtrail_million_events"),
-                [ref("guardduty_cloudtrail_million_events")],
-                usage="guardduty_cloudtrail_million_events_per_account",
-            )
+            per_account("GuardDuty CloudTrail analysis", "guardduty_cloudtrail_million_events_per_account", "guardduty_cloudtrail_million_events")
             if "S3_DATA_EVENTS" in estate["guardduty_features"]:
-                out.add(
-                    "security",
-                    f"GuardDuty S3 protection: {len(accounts)} accounts",
-                    len(accounts) * usage["guardduty_s3_million_events_per_account"] * svc("guardduty_s3_million_events"),
-                    [ref("guardduty_s3_million_events")],
-                    usage="guardduty_s3_million_events_per_account",
-                )
+                per_account("GuardDuty S3 protection", "guardduty_s3_million_events_per_account", "guardduty_s3_million_events")
         if estate["unused_access_analyzer"]:
-            out.add(
-                "security",
-                f"IAM Access Analyzer unused access: {len(accounts)} accounts",
-                len(accounts) * usage["iam_principals_per_account"] * svc("access_analyzer_unused_principal_month"),
-                [ref("access_analyzer_unused_principal_month")],
-                usage="iam_principals_per_account",
-            )
+            per_account("IAM Access Analyzer unused access", "iam_principals_per_account", "access_analyzer_unused_principal_month")
         notes.append("CloudTrail: the organisation trail's first copy of management events is free; its S3 and log-group storage is not priced.")
     elif estate is not None:
         notes.append("The account estate's security stack is off (platform_organization_enabled / platform_security_enabled): not priced.")
