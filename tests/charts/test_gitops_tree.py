@@ -115,6 +115,14 @@ def test_applications_agree_with_the_inventory(apps, env):
         assert app["metadata"]["namespace"] in facts["platform_namespaces"]
 
 
+@pytest.mark.parametrize("env", [*INVENTORIES, "management"])
+def test_the_gitops_repository_is_this_collections_repository(env):
+    """ArgoCD (environments), AWX (management) and the image pipeline's OIDC trust all name platform_gitops_repo_url."""
+    galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text())
+    url = yaml.safe_load((ROOT / "inventories" / env / "group_vars" / "all" / "gitops.yml").read_text())["platform_gitops_repo_url"]
+    assert url.removesuffix(".git") == galaxy["repository"], f"inventories/{env}: platform_gitops_repo_url {url} is not galaxy.yml's {galaxy['repository']}"
+
+
 def test_every_manifest_validates_against_the_crds():
     if not SCHEMAS.is_dir():
         pytest.skip(f"{SCHEMAS} is absent (CI clones have no ../shared): the Application CRD schema is not available")

@@ -65,7 +65,7 @@ def test_every_inventory_problem_is_named_at_once(tmp_path):
     rc, log, work = run_step(
         tmp_path,
         {**OUTPUTS, "app_secret_arns": {"admin-oidc": OUTPUTS["app_secret_arns"]["admin-oidc"]}},
-        argocd_repository_url="https://github.com/example-org/chatbot-platform.git",
+        argocd_repository_url="https://github.com/chatbot-platform/chatbot.platform.git",
         argocd_hostname="argocd.elsewhere.example.org",
         argocd_rbac_group_roles={"platform": "platform-admin", "developers": "superuser", "finance": "readonly"},
         platform_stack_node_groups={"general": {"min_size": 2, "labels": {"workload": "general"}}, "ml": {"min_size": 3, "labels": {"workload": "ml"}}},

@@ -68,7 +68,7 @@ def test_bad_gitops_settings_are_named_together(tmp_path):
     rc, log = run_step(
         tmp_path / "work",
         OUTPUTS,
-        platform_gitops_repo_url="git@github.com:example-org/chatbot-platform.git",
+        platform_gitops_repo_url="git@github.com:chatbot-platform/chatbot.platform.git",
         platform_gitops_environment="qa",
         platform_gitops_notify={"on-sync-fail": {"slack": "x"}, "on-deployed": {"pager": "y", "slack": ""}},
         gitops_sync_windows=[{"kind": "maybe", "schedule": "0 8 * * *"}],
