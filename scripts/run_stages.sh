@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `make <stage>` for each stage given, STAGE_JOBS of them at a time (default 2), and prints a table
-# of stage, result and seconds at the end.
+# of stage, result, wall seconds and CPU seconds at the end.
 #
 # Stages are started in the order given (put the longest first), whenever a slot is free and no stage
 # of the same lock group runs: the groups in STAGE_LOCK_GROUPS (space-separated, stages joined by
@@ -35,7 +35,9 @@ start_stage() {
   local stage=$1
   started[$stage]=$(date +%s)
   group_busy[$(group_of "$stage")]=1
-  make --no-print-directory "$stage" >"$logs/$stage.log" 2>&1 &
+  # The stage's CPU time (user + system of every process it waited for) goes to <stage>.cpu: beside the wall
+  # time it shows whether a stage computes or waits.
+  bash -c 'make --no-print-directory "$1" >"$2.log" 2>&1; rc=$?; times >"$2.cpu"; exit "$rc"' stage "$stage" "$logs/$stage" &
   pid_stage[$!]=$stage
   printf '==== stage %s started (%d running)\n' "$stage" "${#pid_stage[@]}"
 }
@@ -70,12 +72,19 @@ while :; do
   fi
 done
 
+# cpu_seconds STAGE: user + system seconds from bash's `times` line ("0m1.5s 0m0.2s"), or - when unknown.
+cpu_seconds() {
+  local line
+  line=$(tail -1 "$logs/$1.cpu" 2>/dev/null) || { echo -; return; }
+  awk '{ total = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); total += p[1] * 60 + p[2] } printf "%d", total }' <<<"$line"
+}
+
 printf '\n==== summary ====\n'
-printf '%-16s %-8s %8s\n' stage result seconds
+printf '%-16s %-8s %8s %8s\n' stage result seconds cpu
 passed=0
 nfailed=0
 for stage in "$@"; do
-  printf '%-16s %-8s %8s\n' "$stage" "${result[$stage]:-not run}" "${seconds[$stage]:--}"
+  printf '%-16s %-8s %8s %8s\n' "$stage" "${result[$stage]:-not run}" "${seconds[$stage]:--}" "$(cpu_seconds "$stage")"
   case ${result[$stage]:-} in
     passed) passed=$((passed + 1)) ;;
     FAILED) nfailed=$((nfailed + 1)) ;;
