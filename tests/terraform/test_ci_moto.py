@@ -9,8 +9,8 @@ for each promotion role), the permissions must name exactly the repositories the
 environment's inventory must name the same state, so dev, staging and prod converge one stack. Every policy the
 stack rendered goes through the IAM linter (iam_lint.py, parliament).
 
-moto accepts what AWS may refuse (it neither checks that IAM would evaluate these conditions nor that the provider's
-certificate is GitHub's); README "Known limitations" says so.
+moto cannot show that the trust works: its AssumeRoleWithWebIdentity returns credentials for any token, whatever the
+conditions say. So the trust documents are compared with the expected subjects exactly; README "Known limitations".
 """
 
 from __future__ import annotations
