@@ -7,7 +7,8 @@ platform_gitops_repo_url through a template): the trust of each role must be exa
 tokens carry (repo:<repository>:ref:refs/heads/<branch> for the image-push role, repo:<repository>:environment:<env>
 for each promotion role), the permissions must name exactly the repositories the ECR step created, and every
 environment's inventory must name the same state, so dev, staging and prod converge one stack. Every policy the
-stack rendered goes through the IAM linter (iam_lint.py, parliament).
+stack rendered goes through the IAM linter (iam_lint.py, parliament). Last, playbooks/drift.yml checks the ECR step
+afterwards and must find nothing (the plan of a second run is empty).
 
 moto cannot show that the trust works: its AssumeRoleWithWebIdentity returns credentials for any token, whatever the
 conditions say. So the trust documents are compared with the expected subjects exactly; README "Known limitations".
@@ -131,7 +132,7 @@ def aws(service: str, endpoint: str):
     return boto3.client(service, endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
-def run_ecr_step(endpoint: str, work: Path, *extra: str) -> tuple[dict, subprocess.CompletedProcess]:
+def run_ecr_step(endpoint: str, work: Path, *extra: str, playbook: str = "ecr.yml") -> tuple[dict, subprocess.CompletedProcess]:
     env = ansible_env(
         {
             "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json",
@@ -147,7 +148,7 @@ def run_ecr_step(endpoint: str, work: Path, *extra: str) -> tuple[dict, subproce
     )
     for name in ("AWS_PROFILE", "AWS_CA_BUNDLE", "AWS_SESSION_TOKEN"):
         env.pop(name, None)
-    cmd = [str(ANSIBLE_PLAYBOOK), "-i", str(ROOT / "inventories" / "local"), str(ROOT / "playbooks" / "ecr.yml"), "-e", f"platform_work_dir={work}", *extra]
+    cmd = [str(ANSIBLE_PLAYBOOK), "-i", str(ROOT / "inventories" / "local"), str(ROOT / "playbooks" / playbook), "-e", f"platform_work_dir={work}", *extra]
     proc = subprocess.run(cmd, cwd=str(ROOT), env=env, capture_output=True, text=True, timeout=900, check=False)
     try:
         report = json.loads(proc.stdout[proc.stdout.index("{") :])
@@ -294,10 +295,15 @@ def test_every_rendered_policy_passes_the_iam_linter(applied):
     assert assert_policies_pass([state], "ci") >= 5
 
 
-def test_a_second_run_changes_nothing(applied):
-    """The same step in check mode: the ECR role changes nothing and the stack's plan is empty."""
-    report, proc = run_ecr_step(applied["endpoint"], applied["work"], "--check")
+def test_drift_detection_finds_nothing_after_the_apply(applied):
+    """playbooks/drift.yml for the ECR step (check mode): the ECR role changes nothing, the CI stack is refreshed and
+    planned (never applied) and neither reports a difference, so a second run of the step would change nothing."""
+    report, proc = run_ecr_step(applied["endpoint"], applied["work"], "--check", "--diff", "--tags", "ecr", playbook="drift.yml")
     results = task_results(report)
-    assert report["stats"]["localhost"]["failures"] == 0, proc.stderr[-3000:]
-    assert stack_task(results, "Plan").get("changed") is False, stack_task(results, "Show the changes planned for").get("msg")
-    assert report["stats"]["localhost"]["changed"] == 0, [name for name, r in results.items() if r.get("changed")]
+    assert report["stats"]["localhost"]["failures"] == 0, (proc.stdout[-3000:], proc.stderr[-3000:])
+    changed = sorted(name for name, r in results.items() if r.get("changed"))
+    assert changed == ["Create the report folder", "Write the JSON report", "Write the table"], "only the report is written"
+    drift = json.loads((applied["work"] / "drift" / "report.json").read_text())
+    assert drift["checked"] == ["terraform:ci", "ecr"], drift["checked"]
+    assert drift["items"] == [] and drift["terraform"]["ci"]["drifted"] is False, drift
+    assert drift["terraform"]["ci"]["state_key"] == "chatbot/shared-services/ci.tfstate"
