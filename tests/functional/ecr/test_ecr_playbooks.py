@@ -38,7 +38,8 @@ def playbook(endpoint, name, *extra):
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_REGION": REGION,
     }
-    data, proc = run_playbook(name, *extra, env=env)
+    # The CI stack that ecr.yml also applies (Terraform, with a state bucket) is tested in tests/terraform/test_ci_moto.py.
+    data, proc = run_playbook(name, "-e", "platform_ci_enabled=false", *extra, env=env)
     return data["stats"]["localhost"], data, proc
 
 
