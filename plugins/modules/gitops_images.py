@@ -8,10 +8,10 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: gitops_images
 short_description: Set the image digests (and release tag) of one environment in the GitOps tree's image file
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Edits an environment's image file, C(charts/chatbot/images-<env>.yaml), which maps each component to
-    C(image.digest) (what runs: the chart renders C(repository@digest)) and C(image.tag) (the release that digest was
+    C(image.digest) (what runs, the chart renders C(repository@digest)) and C(image.tag) (the release that digest was
     built or promoted as). This is the one file the image pipeline and C(playbooks/promote.yml) change to deploy.
   - Only the values of the C(digest:) and C(tag:) lines of the listed components change. Comments, blank lines,
     key order, indentation and quoting stay as they are, so the commit is a diff of the changed lines only.
