@@ -28,7 +28,7 @@ endif
 # Longest first: scripts/run_stages.sh runs STAGE_JOBS (default 2) stages at a time in this order.
 STAGES := terraform functional molecule sanity build units lint charts security workflows changelog-lint
 
-.PHONY: help setup tools test demo $(STAGES) clean constraints ee-context ee-image
+.PHONY: help setup tools test demo ci-dry-run $(STAGES) clean constraints ee-context ee-image
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
@@ -103,6 +103,9 @@ build: setup ## build the collection tarball, install it and run its playbooks' 
 
 demo: setup ## site.yml on the local inventory (moto + Atlas emulator), twice: the second run must change nothing
 	@scripts/demo.sh
+
+ci-dry-run: setup ## The image pipeline's AWS half against moto: seeded manifests gated, deployed to dev and promoted to staging in a copy of the tree
+	@scripts/ci_dry_run.sh
 
 ee-context: setup ## The execution environment's build context (collection tarball + ansible-builder create) in build/ee/context
 	@mkdir -p build/ee
