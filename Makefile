@@ -25,8 +25,10 @@ ifneq ($(TF_PLUGIN_MIRROR),)
 export TF_CLI_CONFIG_FILE := $(TOOLS)/terraformrc
 endif
 
-# Longest first: scripts/run_stages.sh runs STAGE_JOBS (default 2) stages at a time in this order.
-STAGES := terraform functional molecule sanity build units lint charts security workflows changelog-lint
+# Longest first: scripts/run_stages.sh runs STAGE_JOBS (default 2) stages at a time in this order. molecule leads:
+# with ../shared its cluster_addons scenario (platform apply, steps 6-9 twice, tests/kubernetes) is the longest
+# single job of the suite, so it starts at once beside terraform; functional takes the first slot they free.
+STAGES := molecule terraform functional sanity build units lint charts security workflows changelog-lint
 
 .PHONY: help setup tools test demo ci-dry-run $(STAGES) clean constraints ee-context ee-image
 

@@ -50,6 +50,9 @@ run_scenario() {
   # The platform stack (cluster_addons) attaches AWS managed policies: moto must know them.
   MOTO_IAM_LOAD_MANAGED_POLICIES=true python scripts/local_services.py start
   eval "$(python scripts/local_services.py env)"
+  # A scenario's state (kept by molecule under ~/.ansible/tmp) survives a run that was stopped half-way, and its
+  # `prepared: true` would skip prepare against the fresh services started above: start from no state.
+  molecule reset -s "$name" >/dev/null 2>&1 || true
   molecule test -s "$name" || rc=$?
   python scripts/local_services.py stop >/dev/null
   return "$rc"
