@@ -46,6 +46,15 @@ class DryRunError(Exception):
     pass
 
 
+def check_image_file(path: Path, env_name: str, version: str, digests: dict) -> dict:
+    """The image file of the copy, parsed, after checking it names each digest with the release tag <env>-<version>."""
+    images = yaml.safe_load(path.read_text())
+    for name, digest in digests.items():
+        if images[name]["image"] != {"tag": f"{env_name}-{version}", "digest": digest}:
+            raise DryRunError(f"images-{env_name}.yaml of the copy has {name} {images[name]['image']}, expected {env_name}-{version} @ {digest}")
+    return images
+
+
 def playbook(name, *extra, env):
     """ansible-playbook on the local inventory with the JSON callback; returns the play stats of localhost."""
     cmd = [shutil.which("ansible-playbook") or "ansible-playbook", "-i", str(ROOT / "inventories" / "local"), str(ROOT / "playbooks" / name), *extra]
@@ -126,10 +135,7 @@ def run(endpoint: str, workdir: Path, version: str = "v0.0.0-dry-run", log=print
         env=env,
     )
     log(f"  changed={stats['changed']}")
-    dev = yaml.safe_load(dev_file.read_text())
-    for name, digest in digests.items():
-        if dev[name]["image"] != {"tag": f"dev-{version}", "digest": digest}:
-            raise DryRunError(f"images-dev.yaml of the copy has {name} {dev[name]['image']}, expected dev-{version} @ {digest}")
+    dev = check_image_file(dev_file, "dev", version, digests)
 
     log("ci-dry-run: 4/4 playbooks/promote.yml into staging: the digests images-dev.yaml names, images-staging.yaml of the copy")
     stats = playbook(
@@ -147,10 +153,8 @@ def run(endpoint: str, workdir: Path, version: str = "v0.0.0-dry-run", log=print
         env=env,
     )
     log(f"  changed={stats['changed']}")
-    staging = yaml.safe_load(staging_file.read_text())
+    staging = check_image_file(staging_file, "staging", version, digests)
     for name, digest in digests.items():
-        if staging[name]["image"] != {"tag": f"staging-{version}", "digest": digest}:
-            raise DryRunError(f"images-staging.yaml of the copy has {name} {staging[name]['image']}, expected staging-{version} @ {digest}")
         for tag in (f"staging-{version}", "staging", "dev"):
             found = ecr.describe_images(repositoryName=f"chatbot/{name}", imageIds=[{"imageTag": tag}])["imageDetails"][0]["imageDigest"]
             if found != digest:
