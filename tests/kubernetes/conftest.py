@@ -111,6 +111,24 @@ def inventory_vars(env: str) -> dict:
     return merged
 
 
+# Parsed renders, by file and its size and modification time: the tests read the same manifests (CRDs of several
+# megabytes among them) hundreds of times, and parsing them again each time was most of this suite's time. The
+# documents are shared between tests: read them, never change them.
+_PARSED: dict[tuple[str, int, int, bool], object] = {}
+
+
+def _parsed(path: Path, all_docs: bool):
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, all_docs)
+    if key not in _PARSED:
+        text = path.read_text()
+        if all_docs:
+            _PARSED[key] = tuple(d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if d)
+        else:
+            _PARSED[key] = yaml.safe_load(text)
+    return _PARSED[key]
+
+
 class Rendered:
     """The rendered releases of one inventory: build/<env>/rendered/<release>/{manifests,values}.yaml."""
 
@@ -130,11 +148,10 @@ class Rendered:
         return Rendered(self.env, self.work_dir, self.log, tuple(releases))
 
     def docs(self, release: str) -> list[dict]:
-        text = (self.work_dir / "rendered" / release / "manifests.yaml").read_text()
-        return [d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if d]
+        return list(_parsed(self.work_dir / "rendered" / release / "manifests.yaml", all_docs=True))
 
     def values(self, release: str) -> dict:
-        return yaml.safe_load((self.work_dir / "rendered" / release / "values.yaml").read_text())
+        return _parsed(self.work_dir / "rendered" / release / "values.yaml", all_docs=False)
 
     def all_docs(self) -> list[tuple[str, dict]]:
         return [(release, doc) for release in self.releases() for doc in self.docs(release) if doc.get("kind") != "CustomResourceDefinition"]
