@@ -36,15 +36,26 @@ def moto_url():
         pytest.fail(str(exc))
 
 
+def _module_moto_url(aws_managed_policies: bool):
+    try:
+        with moto_server(aws_managed_policies=aws_managed_policies) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+
+
 @pytest.fixture(scope="module")
 def moto_url_with_aws_managed_policies():
     """A moto server of one test module's own in which every account knows the AWS managed policies,
     for stacks that attach them (the security stack's Config aggregator role)."""
-    try:
-        with moto_server(aws_managed_policies=True) as url:
-            yield url
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
+    yield from _module_moto_url(aws_managed_policies=True)
+
+
+@pytest.fixture(scope="module")
+def module_moto_url():
+    """A moto server of one test module's own, without AWS managed policies, for a module whose objects would
+    meet another module's in the session's server (the local inventory's state bucket, say)."""
+    yield from _module_moto_url(aws_managed_policies=False)
 
 
 @pytest.fixture

@@ -109,18 +109,9 @@ def stack_inputs(facts: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def moto_endpoint():
+def moto_endpoint(module_moto_url):
     """A moto server of this module's own: the local state bucket's name is also the bootstrap test's."""
-    tests_dir = str(ROOT / "tests")
-    if tests_dir not in sys.path:
-        sys.path.insert(0, tests_dir)
-    from local_moto import moto_server
-
-    try:
-        with moto_server(env={**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "false"}) as url:
-            yield url
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
+    return module_moto_url
 
 
 @pytest.fixture(scope="module")
