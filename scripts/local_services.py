@@ -15,6 +15,7 @@ it started itself.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import fcntl
 import ipaddress
@@ -190,14 +191,17 @@ def stop() -> int:
             os.killpg(pid, signal.SIGTERM)
         except ProcessLookupError:
             continue
-        for _attempt in range(50):
+        # Wait for the whole process group, not only its leader; a group that ends between the last look and
+        # SIGKILL is what we wanted anyway, so that race is not an error.
+        for _attempt in range(100):
             try:
-                os.kill(pid, 0)
+                os.killpg(pid, 0)
             except ProcessLookupError:
                 break
             time.sleep(0.1)
         else:
-            os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
         print(f"local-services: stopped {svc['name']} (pid {pid})")
     return 0
 
