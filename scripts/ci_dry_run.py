@@ -24,7 +24,6 @@ import difflib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -33,9 +32,10 @@ import boto3
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-# The seeding helpers the ECR functional tests use (stdlib only).
-sys.path.insert(0, str(ROOT / "tests" / "functional" / "ecr"))
+# The seeding helpers the ECR functional tests use, and their playbook runner: one way to run a playbook.
+sys.path[:0] = [str(ROOT / "tests" / "functional" / "ecr"), str(ROOT / "tests" / "functional")]
 from ecr_helpers import push_image  # noqa: E402
+from module_runner import playbook_failures, run_playbook  # noqa: E402
 
 # What images.yml builds from the upstream source (the gateway image is not built by the pipeline).
 BUILT = ("frontend", "backend")
@@ -56,32 +56,14 @@ def check_image_file(path: Path, env_name: str, version: str, digests: dict) -> 
 
 
 def playbook(name, *extra, env):
-    """ansible-playbook on the local inventory with the JSON callback; returns the play stats of localhost."""
-    cmd = [shutil.which("ansible-playbook") or "ansible-playbook", "-i", str(ROOT / "inventories" / "local"), str(ROOT / "playbooks" / name), *extra]
-    run_env = dict(
-        env,
-        ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-        ANSIBLE_COLLECTIONS_PATH=str(ROOT / "build" / "collections"),
-        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json",
-        ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
-        ANSIBLE_NOCOLOR="1",
-    )
-    proc = subprocess.run(cmd, cwd=str(ROOT), env=run_env, capture_output=True, text=True, timeout=600, check=False)
+    """ansible-playbook on the local inventory, run the way the functional tests run it; returns the stats of localhost."""
     try:
-        data = json.loads(proc.stdout[proc.stdout.index("{") :])
-    except ValueError:
-        raise DryRunError(f"{name}: ansible-playbook printed no JSON: {proc.stderr.strip()[-2000:]}") from None
+        data, proc = run_playbook(name, *extra, env=env)
+    except AssertionError as exc:  # the runner's word for "no JSON report"
+        raise DryRunError(f"{name}: {str(exc).strip()[-2000:]}") from None
     stats = data["stats"]["localhost"]
     if stats["failures"] or stats["unreachable"]:
-        messages = [
-            result.get("msg", "")
-            for play in data["plays"]
-            for task in play["tasks"]
-            for result in [task["hosts"].get("localhost", {}), *task["hosts"].get("localhost", {}).get("results", [])]
-            if result.get("failed")
-        ]
-        raise DryRunError(f"{name} failed: {' | '.join(m for m in messages if m)}")
+        raise DryRunError(f"{name} failed: {' | '.join(playbook_failures(data)) or proc.stderr.strip()[-2000:]}")
     return stats
 
 

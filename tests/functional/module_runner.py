@@ -3,7 +3,8 @@
 ``run_in_process`` calls the module's main() with the arguments ansible would send (fast, and
 in-process hooks such as botocore event handlers see every call); ``run_cli`` runs it through the
 `ansible` command, so the AnsiballZ packaging and the collection's action groups are exercised too;
-``run_playbook`` runs a playbook with the same environment. ``ModuleRunner`` binds one suite's
+``run_playbook`` runs a playbook with the same environment (``playbook_failures`` reads its report); the
+pipeline dry run (scripts/ci_dry_run.py) uses it too, so the tests and `make ci-dry-run` run playbooks one way. ``ModuleRunner`` binds one suite's
 connection (arguments for in-process runs, environment for CLI runs) to the two module runners: a
 suite's conftest builds one (or a subclass adding its own checks) and hands it to the tests as a fixture.
 """
@@ -85,6 +86,18 @@ def run_playbook(playbook: str, *extra: str, inventory: str = "local", env: dict
     """Run playbooks/<playbook> with inventories/<inventory> through `ansible-playbook`; return (JSON report, completed process)."""
     cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(ROOT / "inventories" / inventory), str(ROOT / "playbooks" / playbook), *extra]
     return _json_run(cmd, ansible_env(env), timeout=300)
+
+
+def playbook_failures(report: dict) -> list[str]:
+    """The messages of every failed task (and failed loop item) of a JSON playbook report, any host."""
+    messages = []
+    for play in report["plays"]:
+        for task in play["tasks"]:
+            for result in task["hosts"].values():
+                if result.get("failed"):
+                    messages.extend(item.get("msg", "") for item in result.get("results", []) if item.get("failed"))
+                    messages.append(result.get("msg", ""))
+    return [message for message in messages if message]
 
 
 class ModuleRunner:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 
-from test_ecr_playbooks import failures, playbook
+from module_runner import playbook_failures
+from test_ecr_playbooks import playbook
 
 
 def drift(endpoint, work_dir):
@@ -17,7 +18,7 @@ def drift(endpoint, work_dir):
 def test_drift_reports_a_scan_setting_changed_outside_the_platform(ecr_runner, ecr, tmp_path):
     endpoint = ecr_runner.endpoint
     stats, data, proc = playbook(endpoint, "ecr.yml")
-    assert stats["failures"] == 0, failures(data) or proc.stderr
+    assert stats["failures"] == 0, playbook_failures(data) or proc.stderr
 
     ecr.put_image_scanning_configuration(repositoryName="chatbot/backend", imageScanningConfiguration={"scanOnPush": False})
     stats, report, data, proc = drift(endpoint, tmp_path)
@@ -28,7 +29,7 @@ def test_drift_reports_a_scan_setting_changed_outside_the_platform(ecr_runner, e
     assert repo["imageScanningConfiguration"]["scanOnPush"] is False, "drift detection changed the repository"
 
     stats, data, proc = playbook(endpoint, "ecr.yml")
-    assert stats["failures"] == 0 and stats["changed"] > 0, failures(data) or proc.stderr
+    assert stats["failures"] == 0 and stats["changed"] > 0, playbook_failures(data) or proc.stderr
     stats, report, data, proc = drift(endpoint, tmp_path)
     # The clean run after the fix also shows the detection reports nothing where nothing differs.
-    assert proc.returncode == 0 and report["items"] == [] and not report["drifted"], (report, failures(data))
+    assert proc.returncode == 0 and report["items"] == [] and not report["drifted"], (report, playbook_failures(data))

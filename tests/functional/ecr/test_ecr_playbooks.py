@@ -13,7 +13,7 @@ import json
 import pytest
 from ecr_helpers import REGION, push_image, recorded_operations, seed_scan_findings, start_recording
 from faults import KINDS, FaultProxy, FaultSchedule
-from module_runner import run_playbook
+from module_runner import playbook_failures, run_playbook
 
 from ansible_collections.chatbot.platform.plugins.module_utils._ecr.common import is_write_operation
 
@@ -43,21 +43,10 @@ def playbook(endpoint, name, *extra):
     return data["stats"]["localhost"], data, proc
 
 
-def failures(data):
-    messages = []
-    for play in data["plays"]:
-        for task in play["tasks"]:
-            result = task["hosts"].get("localhost", {})
-            if result.get("failed"):
-                messages.extend(r.get("msg", "") for r in result.get("results", []) if r.get("failed"))
-                messages.append(result.get("msg", ""))
-    return messages
-
-
 def test_ecr_step_twice_second_run_changes_nothing_and_writes_nothing(ecr_runner, ecr, kms):
     endpoint = ecr_runner.endpoint
     stats, data, proc = faulted_playbook(endpoint, "ecr.yml", 1)
-    assert stats["failures"] == 0, failures(data) or proc.stderr
+    assert stats["failures"] == 0, playbook_failures(data) or proc.stderr
     assert stats["changed"] > 0
     key_arn = kms.describe_key(KeyId="alias/chatbot-local-ecr")["KeyMetadata"]["Arn"]
     for name in REPOS:
@@ -75,7 +64,7 @@ def test_ecr_step_twice_second_run_changes_nothing_and_writes_nothing(ecr_runner
     start_recording(endpoint)
     stats, data, proc = playbook(endpoint, "ecr.yml")
     operations = recorded_operations(endpoint)
-    assert stats["failures"] == 0, failures(data)
+    assert stats["failures"] == 0, playbook_failures(data)
     assert stats["changed"] == 0
     assert [op for op in operations if is_write_operation(op.split(":")[1])] == []
     assert sum(op.startswith("ecr:") for op in operations) >= len(REPOS) * 4, operations
@@ -84,7 +73,7 @@ def test_ecr_step_twice_second_run_changes_nothing_and_writes_nothing(ecr_runner
 def test_promote_gates_every_image_then_tags_all_or_nothing(ecr_runner, ecr):
     endpoint = ecr_runner.endpoint
     stats, data, _proc = playbook(endpoint, "ecr.yml")
-    assert stats["failures"] == 0, failures(data)
+    assert stats["failures"] == 0, playbook_failures(data)
     digests = {name.split("/")[1]: push_image(ecr, name, "dev", f"promote-{name}") for name in REPOS}
     # backend gets a seeded critical finding: the gate fails for it, and no repository is tagged.
     ecr.start_image_scan(repositoryName="chatbot/backend", imageId={"imageDigest": digests["backend"]})
@@ -93,7 +82,7 @@ def test_promote_gates_every_image_then_tags_all_or_nothing(ecr_runner, ecr):
     extra = ["-e", "ecr_promote_target_env=staging", "-e", "ecr_promote_version=1.0.0"]
     stats, data, _proc = playbook(endpoint, "promote.yml", *extra)
     assert stats["failures"] == 1
-    assert any("vulnerability gate failed for chatbot/backend@" in m and "1 critical (max 0)" in m for m in failures(data)), failures(data)
+    assert any("vulnerability gate failed for chatbot/backend@" in m and "1 critical (max 0)" in m for m in playbook_failures(data)), playbook_failures(data)
     for name in REPOS:
         tags = {i.get("imageTag") for i in ecr.list_images(repositoryName=name)["imageIds"]}
         assert tags == {"dev"}, (name, tags)
@@ -102,7 +91,7 @@ def test_promote_gates_every_image_then_tags_all_or_nothing(ecr_runner, ecr):
     # local inventory) passes, and every image gets staging-1.0.0 and the staging pointer.
     digests["backend"] = push_image(ecr, "chatbot/backend", "dev", "promote-backend-fixed")
     stats, data, _proc = faulted_playbook(endpoint, "promote.yml", 2, *extra)
-    assert stats["failures"] == 0, failures(data)
+    assert stats["failures"] == 0, playbook_failures(data)
     assert stats["changed"] == 1  # the tagging task (one loop over the three repositories)
     for short, digest in digests.items():
         for tag in ("staging-1.0.0", "staging"):
@@ -118,4 +107,4 @@ def test_promote_gates_every_image_then_tags_all_or_nothing(ecr_runner, ecr):
 def test_promote_refuses_a_bad_target(ecr_runner, target):
     stats, data, _proc = playbook(ecr_runner.endpoint, "promote.yml", "-e", f"ecr_promote_target_env={target}", "-e", "ecr_promote_version=1.0.0")
     assert stats["failures"] == 1
-    assert any("ecr_promote_target_env" in m for m in failures(data)), failures(data)
+    assert any("ecr_promote_target_env" in m for m in playbook_failures(data)), playbook_failures(data)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from module_runner import playbook_failures
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -142,10 +143,6 @@ def changed(report):
     return report["stats"]["localhost"]["changed"]
 
 
-def failure_messages(report):
-    return [result.get("msg", "") for play in report["plays"] for task in play["tasks"] for result in task["hosts"].values() if result.get("failed")]
-
-
 def outputs(report):
     for play in report["plays"]:
         for task in play["tasks"]:
@@ -163,20 +160,20 @@ def outputs(report):
 def test_life_of_a_stack_apply_outputs_check_mode_replace_and_destroy(probe):
     # Check mode plans and reports the change without applying it.
     rc, report = probe["run"]("jobs", "--check")
-    assert rc == 0, failure_messages(report)
+    assert rc == 0, playbook_failures(report)
     assert changed(report) >= 1, "a plan with changes must be reported as changed in check mode"
     assert probe["parameters"]() == [], "check mode applied something"
 
     # Apply once, then nothing changes; the outputs are published both times.
     rc, report = probe["run"]("jobs")
-    assert rc == 0, failure_messages(report)
+    assert rc == 0, playbook_failures(report)
     assert changed(report) >= 1
     assert probe["parameters"]() == ["/chatbot/dev/jobs"]
     assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}
     state = probe["s3"].list_objects_v2(Bucket=probe["bucket"])["Contents"]
     assert [o["Key"] for o in state] == ["chatbot/dev/probe.tfstate"]
     rc, report = probe["run"]("jobs")
-    assert rc == 0, failure_messages(report)
+    assert rc == 0, playbook_failures(report)
     assert changed(report) == 0, "second run"
     assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}, "second run"
 
@@ -189,26 +186,26 @@ def test_life_of_a_stack_apply_outputs_check_mode_replace_and_destroy(probe):
     # Outputs mode (a step run on its own, one AWX job per step): reads what the apply left and changes
     # nothing, even when the inputs would now plan a replacement.
     rc, report = probe["run"]("other", terraform_stack_state="outputs")
-    assert rc == 0, failure_messages(report)
+    assert rc == 0, playbook_failures(report)
     assert changed(report) == 0, "outputs mode"
     assert outputs(report) == {"probe": {"parameter_name": "/chatbot/dev/jobs"}}, "outputs mode"
 
     # A plan that replaces (destroys) a resource needs the flag.
     rc, report = probe["run"]("second")
     assert rc != 0
-    assert any("destroy" in msg for msg in failure_messages(report))
+    assert any("destroy" in msg for msg in playbook_failures(report))
     assert probe["parameters"]() == ["/chatbot/dev/jobs"], "a refused plan changed something"
     rc, report = probe["run"]("second", terraform_stack_allow_destroy=True)
-    assert rc == 0, failure_messages(report)
+    assert rc == 0, playbook_failures(report)
     assert probe["parameters"]() == ["/chatbot/dev/second"]
 
     # Destroying the stack needs the flag too.
     rc, report = probe["run"]("second", terraform_stack_state="absent")
     assert rc != 0
-    assert any("terraform_stack_allow_destroy=true" in msg for msg in failure_messages(report))
+    assert any("terraform_stack_allow_destroy=true" in msg for msg in playbook_failures(report))
     assert probe["parameters"]() == ["/chatbot/dev/second"], "a refused destroy removed something"
     rc, report = probe["run"]("second", terraform_stack_state="absent", terraform_stack_allow_destroy=True)
-    assert rc == 0, failure_messages(report)
+    assert rc == 0, playbook_failures(report)
     assert probe["parameters"]() == []
 
 
@@ -216,7 +213,7 @@ def test_a_missing_state_key_stops_the_run_before_terraform(probe):
     probe["kms"].delete_alias(AliasName=f"alias/{probe['bucket']}")
     rc, report = probe["run"]("unkeyed")
     assert rc != 0
-    assert any("Run the bootstrap step first" in msg for msg in failure_messages(report))
+    assert any("Run the bootstrap step first" in msg for msg in playbook_failures(report))
     assert probe["s3"].list_objects_v2(Bucket=probe["bucket"]).get("KeyCount") == 0, "nothing may be written without the key"
 
 
@@ -245,10 +242,10 @@ INSTANCES_PLAYBOOK = """
 def test_instances_of_one_stack_keep_their_own_state_and_outputs(probe):
     probe["play"].write_text(INSTANCES_PLAYBOOK)
     rc, report = probe["run"]("jobs")
-    assert rc == 0, failure_messages(report)
+    assert rc == 0, playbook_failures(report)
     assert outputs(report) == {"probe": {"alpha": {"parameter_name": "/chatbot/dev/jobs-alpha"}, "beta": {"parameter_name": "/chatbot/dev/jobs-beta"}}}
     keys = sorted(o["Key"] for o in probe["s3"].list_objects_v2(Bucket=probe["bucket"])["Contents"])
     assert keys == ["chatbot/dev/probe-alpha.tfstate", "chatbot/dev/probe-beta.tfstate"]
     rc, report = probe["run"]("jobs")
-    assert rc == 0, failure_messages(report)
+    assert rc == 0, playbook_failures(report)
     assert changed(report) == 0, "second run of both instances"
