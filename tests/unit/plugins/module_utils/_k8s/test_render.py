@@ -141,6 +141,9 @@ def test_validation_reports_unknown_fields_removed_kinds_and_custom_resources_wi
     assert errors[0].startswith("ConfigMap/ns/bad: (root): Additional properties are not allowed ('datta'")
     assert errors[1] == "PodDisruptionBudget/ns/old: policy/v1beta1 PodDisruptionBudget does not exist in Kubernetes 1.36"
     assert errors[2].startswith("Widget/w: no CRD schema for example.io/v1 Widget")
+    # The schemas are parsed once per process: a second pass over the same kinds finds the same problems.
+    assert render.validate_documents(docs, "1.36", crd_schemas.SchemaStore([]), "ns") == errors
+    assert render.kubernetes_validate.schema_contents.cache_info().hits > 0
 
 
 def test_manifest_text_is_stable_and_keeps_the_template_paths():
