@@ -55,6 +55,12 @@ run_scenario() {
   molecule reset -s "$name" >/dev/null 2>&1 || true
   molecule test -s "$name" || rc=$?
   python scripts/local_services.py stop >/dev/null
+  if [ "$rc" -ne 0 ]; then
+    # What moto refused or answered slowly (tests/emulators/moto/server.py logs those requests): tells a refusal from an
+    # answer a client may have given up on and sent again.
+    echo "molecule: $name failed; moto's refused and slow requests (last 40; build/local-services/moto-$PLATFORM_MOTO_PORT.log):"
+    grep -h '^moto-request: ' "build/local-services/moto-$PLATFORM_MOTO_PORT.log" 2>/dev/null | tail -n 40 || true
+  fi
   return "$rc"
 }
 

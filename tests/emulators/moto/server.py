@@ -27,13 +27,21 @@ creates (about 30 % of the ECR functional tests, which reset moto before each te
 attach none start it with MOTO_IAM_LOAD_MANAGED_POLICIES=false (tests/conftest.py's moto_url, the ECR
 functional tests, the molecule and build stages).
 
+Every request moto refuses (status 400 and above) or answers after more than PLATFORM_MOTO_SLOW_SECONDS (default 5)
+gets a `moto-request: <operation> -> <status> in <seconds>` line on stderr (the local-services log); a failed molecule
+scenario prints the last of them.
+
 Usage: .venv/bin/python tests/emulators/moto/server.py -H 127.0.0.1 -p 5000   (moto_server's own options)
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
+import time
+import urllib.parse
 
 from moto.core.exceptions import JsonRESTError
 from moto.ec2.models.security_groups import SecurityGroupRule
@@ -209,11 +217,65 @@ def install() -> None:
     SSOAdminResponse.untag_resource = untag_resource
 
 
+# Requests slower than this, or answered with an error, get a line of their own in the server's log (beside
+# werkzeug's, which names neither the operation nor the time taken): what a failed run needs to tell a slow
+# answer a client may have given up on from a real refusal. scripts/stages/molecule.sh prints them when a scenario fails.
+SLOW_SECONDS = float(os.environ.get("PLATFORM_MOTO_SLOW_SECONDS", "5"))
+
+
+def _operation(environ: dict) -> str:
+    """The AWS operation of a request: X-Amz-Target, or the Action of a query-protocol form body (left readable)."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target
+    if environ.get("REQUEST_METHOD") == "POST" and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        if action:
+            return action
+    return f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '')}"
+
+
+def log_slow_and_failed(app):
+    """WSGI middleware: one `moto-request:` line on stderr per request that failed (>= 400) or took over SLOW_SECONDS."""
+
+    def wrapped(environ, start_response):
+        operation = _operation(environ)
+        started = time.monotonic()
+        status = []
+
+        def recording_start_response(code, headers, *args):
+            status.append(code)
+            return start_response(code, headers, *args)
+
+        try:
+            return app(environ, recording_start_response)
+        finally:
+            elapsed = time.monotonic() - started
+            code = status[0].split(" ", 1)[0] if status else "no-answer"
+            if elapsed > SLOW_SECONDS or not code.startswith(("2", "3")):
+                print(f"moto-request: {operation} -> {code} in {elapsed:.1f}s", file=sys.stderr, flush=True)
+
+    return wrapped
+
+
 def main() -> None:
     # Every account knows the AWS managed policies, as in AWS, unless the caller opts out (docstring).
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     install()
+    import moto.server
     from moto.server import main as moto_main
+
+    dispatcher = moto.server.DomainDispatcherApplication
+
+    def logged_dispatcher(*args, **kwargs):
+        inner = dispatcher(*args, **kwargs)
+        inner.debug = True  # what moto's main sets on the application it builds
+        return log_slow_and_failed(inner)
+
+    moto.server.DomainDispatcherApplication = logged_dispatcher
 
     moto_main()
 
