@@ -109,12 +109,6 @@ def stack_inputs(facts: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def moto_endpoint(module_moto_url):
-    """A moto server of this module's own: the local state bucket's name is also the bootstrap test's."""
-    return module_moto_url
-
-
-@pytest.fixture(scope="module")
 def facts(tmp_path_factory):
     return rendered_inventory("local", tmp_path_factory.mktemp("facts"))
 
@@ -161,20 +155,21 @@ def stack_task(results: dict[str, dict], name: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def applied(moto_endpoint, facts, tmp_path_factory):
+def applied(module_moto_url, facts, tmp_path_factory):
+    # A moto server of this module's own: the local state bucket's name is also the bootstrap test's.
     # The state bucket and its key, as the bootstrap step leaves them (the bootstrap stack has a test of its own).
-    s3, kms = aws("s3", moto_endpoint), aws("kms", moto_endpoint)
+    s3, kms = aws("s3", module_moto_url), aws("kms", module_moto_url)
     s3.create_bucket(Bucket=facts["state_bucket"], CreateBucketConfiguration={"LocationConstraint": facts["state_region"]})
     s3.put_bucket_versioning(Bucket=facts["state_bucket"], VersioningConfiguration={"Status": "Enabled"})
     key = kms.create_key(Description="state key")["KeyMetadata"]
     kms.create_alias(AliasName=f"alias/{facts['state_bucket']}", TargetKeyId=key["KeyId"])
 
     work = tmp_path_factory.mktemp("ecr-step")
-    report, proc = run_ecr_step(moto_endpoint, work)
+    report, proc = run_ecr_step(module_moto_url, work)
     results = task_results(report)
     failed = {name: r.get("msg") for name, r in results.items() if r.get("failed")}
     assert report["stats"]["localhost"]["failures"] == 0, f"{failed}\n{proc.stderr[-3000:]}"
-    return {"endpoint": moto_endpoint, "work": work, "results": results, "state_key_arn": key["Arn"]}
+    return {"endpoint": module_moto_url, "work": work, "results": results, "state_key_arn": key["Arn"]}
 
 
 def _role(endpoint: str, name: str) -> dict:
