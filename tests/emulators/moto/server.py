@@ -223,26 +223,34 @@ def install() -> None:
 SLOW_SECONDS = float(os.environ.get("PLATFORM_MOTO_SLOW_SECONDS", "5"))
 
 
-def _operation(environ: dict) -> str:
-    """The AWS operation of a request: X-Amz-Target, or the Action of a query-protocol form body (left readable)."""
+def _form_body(environ: dict) -> bytes:
+    """The body of a query-protocol (form) POST, read once and handed on to moto unchanged; b"" for any other request."""
+    if environ.get("REQUEST_METHOD") != "POST" or not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        return b""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _operation(environ: dict, form_body: bytes) -> str:
+    """The AWS operation of a request: X-Amz-Target, the Action of a form body, else method and path."""
     target = environ.get("HTTP_X_AMZ_TARGET")
     if target:
         return target
-    if environ.get("REQUEST_METHOD") == "POST" and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
-        if action:
-            return action
-    return f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '')}"
+    action = urllib.parse.parse_qs(form_body.decode("utf-8", "replace")).get("Action", [""])[0] if form_body else ""
+    return action or f"{environ.get('REQUEST_METHOD', '?')} {environ.get('PATH_INFO', '')}"
 
 
 def log_slow_and_failed(app):
-    """WSGI middleware: one `moto-request:` line on stderr per request that failed (>= 400) or took over SLOW_SECONDS."""
+    """WSGI middleware: one `moto-request:` line on stderr per request that failed (>= 400) or took over SLOW_SECONDS.
+
+    The operation is worked out only for the requests it logs; a form body is kept (moto reads the stream) but parsed
+    only then.
+    """
 
     def wrapped(environ, start_response):
-        operation = _operation(environ)
+        form_body = _form_body(environ)
         started = time.monotonic()
         status = []
 
@@ -256,7 +264,7 @@ def log_slow_and_failed(app):
             elapsed = time.monotonic() - started
             code = status[0].split(" ", 1)[0] if status else "no-answer"
             if elapsed > SLOW_SECONDS or not code.startswith(("2", "3")):
-                print(f"moto-request: {operation} -> {code} in {elapsed:.1f}s", file=sys.stderr, flush=True)
+                print(f"moto-request: {_operation(environ, form_body)} -> {code} in {elapsed:.1f}s", file=sys.stderr, flush=True)
 
     return wrapped
 
