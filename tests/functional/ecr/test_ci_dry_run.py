@@ -13,8 +13,8 @@ import json
 import subprocess
 
 import pytest
-from ecr_helpers import seed_scan_findings
-from module_runner import ROOT
+from ecr_helpers import push_image, seed_scan_findings
+from module_runner import ROOT, playbook_failures, run_playbook
 
 SPEC = importlib.util.spec_from_file_location("ci_dry_run", ROOT / "scripts" / "ci_dry_run.py")
 ci_dry_run = importlib.util.module_from_spec(SPEC)
@@ -84,3 +84,31 @@ def test_a_failing_gate_deploys_nothing(moto_endpoint, tmp_path):
     for name in seed_critical.digests:
         tags = {i.get("imageTag") for i in ecr.list_images(repositoryName=f"chatbot/{name}")["imageIds"]}
         assert tags == {f"dev-{VERSION}"}, (name, tags)
+
+
+@pytest.mark.parametrize(
+    ("inventory", "extra", "expected"),
+    [
+        # Careless or hostile workflow inputs: each is refused in one message, and no tag moves.
+        ("local", {"images_version": "../v1", "images_digests": {"backend": "PUSHED"}}, "Set ecr_deploy_version"),
+        ("local", {"images_version": "v1", "images_digests": {}}, "Set ecr_deploy_version"),
+        ("local", {"images_version": "v" + "1" * 101, "images_digests": {"backend": "PUSHED"}}, "Set ecr_deploy_version"),
+        ("local", {"images_version": "v1"}, "Give images_version"),
+        ("local", {"images_version": "v1", "images_digests": {"backend": "latest"}}, "latest"),
+        ("staging", {"images_version": "v1", "images_digests": {"backend": "PUSHED"}}, "not staging"),
+    ],
+    ids=["path-as-version", "no-digests", "version-too-long", "digests-missing", "tag-as-digest", "staging-inventory"],
+)
+def test_images_playbook_refuses_bad_input_and_tags_nothing(moto_endpoint, ecr, inventory, extra, expected):
+    ecr.create_repository(repositoryName="chatbot/backend")
+    pushed = push_image(ecr, "chatbot/backend", "dev-v1", "refused-input")
+    if "images_digests" in extra:
+        extra = {**extra, "images_digests": {k: pushed if v == "PUSHED" else v for k, v in extra["images_digests"].items()}}
+    env = {"PLATFORM_AWS_ENDPOINT_URL": moto_endpoint, "AWS_ENDPOINT_URL": moto_endpoint, "AWS_REGION": ci_dry_run.REGION}
+    data, proc = run_playbook("images.yml", "-e", json.dumps(extra), inventory=inventory, env=env)
+    messages = playbook_failures(data)
+    assert sum(stats["failures"] for stats in data["stats"].values()) == 1, (messages, proc.stderr[-2000:])
+    assert any(expected in message for message in messages), messages
+    assert "Traceback" not in proc.stdout + proc.stderr
+    tags = {i.get("imageTag") for i in ecr.list_images(repositoryName="chatbot/backend")["imageIds"]}
+    assert tags == {"dev-v1"}, f"a refused deployment tagged something: {tags}"
